@@ -1,0 +1,3 @@
+//! Charts as SVG: a [`ChartSpec`] (categories, series, options) in, an accessible SVG out.
+//!
+//! (Being built: see the data/charts issue.)

@@ -1,0 +1,158 @@
+//! Errors a user can act on: where (file, line, column), what is wrong, how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`]s and keeps going where it can, so one
+//! build shows all problems at once instead of one per run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// Path of the offending file, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line; 0 when the problem concerns the file as a whole.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    pub message: String,
+    /// A concrete suggestion for fixing the problem.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.as_ref().to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem with a file as a whole (missing, unreadable, ...).
+    pub fn file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Diagnostic::new(file, 0, 0, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `file:line:col` as editors and terminals understand it.
+    pub fn location(&self) -> String {
+        let file = self.file.display();
+        match (self.line, self.col) {
+            (0, _) => format!("{file}"),
+            (l, 0) => format!("{file}:{l}"),
+            (l, c) => format!("{file}:{l}:{c}"),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: error: {}", self.location(), self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failed build: every problem found, sorted by location.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Ok(()) when empty, otherwise the sorted, de-duplicated list as an error.
+    pub fn into_result(mut self) -> Result<(), Diagnostics> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            self.0.sort();
+            self.0.dedup();
+            Err(self)
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(v: Vec<Diagnostic>) -> Self {
+        Diagnostics(v)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// 1-based (line, column) of a byte offset in `text`; the column counts characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_location_like_compilers_do() {
+        let d = Diagnostic::new("content/a.md", 3, 7, "missing title")
+            .with_hint("add `title: ...` to the front matter");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:7: error: missing title\n  help: add `title: ...` to the front matter"
+        );
+        assert_eq!(Diagnostic::file("x.csv", "m").location(), "x.csv");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\nçd\nef";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 5), (2, 2)); // after 'ç' (2 bytes)
+        assert_eq!(line_col(t, 100), (3, 3));
+    }
+}

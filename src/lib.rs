@@ -1,0 +1,10 @@
+//! bundel turns Markdown narratives plus YAML/CSV figures into a static website.
+//!
+//! The data flows one way, one module per stage:
+//! [`config`] -> [`content`] and [`data`] -> [`markdown`] -> [`chart`] -> [`templates`] -> [`output`],
+//! with [`site`] driving the stages in order.
+
+pub mod chart;
+pub mod data;
+pub mod diagnostic;
+pub mod locale;
