@@ -11,3 +11,6 @@ pub mod data;
 pub mod diagnostic;
 pub mod locale;
 pub mod markdown;
+pub mod output;
+pub mod site;
+pub mod templates;

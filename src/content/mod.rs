@@ -200,6 +200,19 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
         })
         .collect();
 
+    // Folders without any Markdown below them only hold files (images, downloads): they
+    // belong to the section around them rather than being sections themselves.
+    let mut md_dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    for p in &md_files {
+        let mut d = p.parent();
+        while let Some(dir) = d {
+            if !md_dirs.insert(dir.to_path_buf()) {
+                break;
+            }
+            d = dir.parent();
+        }
+    }
+
     // Pass 3: assemble sections and pages in file order.
     let mut content = Content::default();
     let mut section_of_dir: BTreeMap<PathBuf, SectionId> = BTreeMap::new();
@@ -210,6 +223,7 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
             Entry::Dir(dir) => {
                 if inside_bundle(dir, &bundle_dirs, false)
                     || bundle_dirs.contains(dir)
+                    || !md_dirs.contains(dir)
                     || draft_dirs.iter().any(|d| dir.starts_with(d))
                 {
                     continue;
@@ -322,8 +336,20 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
                     }
                     continue;
                 }
-                let Some(&sid) = section_of_dir.get(dir) else {
-                    continue;
+                let sid = match section_of_dir.get(dir) {
+                    Some(&sid) => sid,
+                    // A file in a folder of files: an asset of the nearest section.
+                    None if !md_dirs.contains(dir) && !is_md => {
+                        let Some(sid) =
+                            dir.ancestors().find_map(|a| section_of_dir.get(a).copied())
+                        else {
+                            continue;
+                        };
+                        let pid = content.sections[sid].page;
+                        content.pages[pid].assets.push(file.clone());
+                        continue;
+                    }
+                    None => continue,
                 };
                 if name == "_index.md" {
                     continue;
@@ -374,7 +400,8 @@ enum Entry {
     File(PathBuf),
 }
 
-/// True for paths inside a bundle folder (`strict`: the bundle folder itself does not count).
+/// True for paths inside a bundle folder. For files, the bundle's own `index.md` does not
+/// count; for folders, the bundle folder itself does not.
 fn inside_bundle(path: &Path, bundles: &[PathBuf], files: bool) -> bool {
     bundles.iter().any(|b| {
         if files {
