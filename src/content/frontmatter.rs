@@ -63,7 +63,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let value: Value = if yaml.trim().is_empty() {
         Value::Mapping(Mapping::new())
     } else {
-        serde_yaml::from_str(yaml).map_err(|e| vec![yaml_error(file, &e, 1)])?
+        serde_yaml::from_str(yaml).map_err(|e| {
+            vec![unclosed_quote(yaml, file).unwrap_or_else(|| yaml_error(file, &e, 1))]
+        })?
     };
     let Value::Mapping(mut map) = value else {
         return Err(vec![Diagnostic::new(
@@ -203,6 +205,26 @@ pub fn parse(text: &str, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// An unclosed quote makes YAML fail at the end of the block; point at the quote instead.
+fn unclosed_quote(yaml: &str, file: &Path) -> Option<Diagnostic> {
+    for (i, line) in yaml.lines().enumerate() {
+        let value = line
+            .split_once(": ")
+            .map(|(_, v)| v.trim_start())
+            .unwrap_or("");
+        for q in ['"', '\''] {
+            if value.starts_with(q) && (value.len() == 1 || !value.trim_end().ends_with(q)) {
+                let col = line.len() - value.len() + 1;
+                return Some(
+                    Diagnostic::new(file, i + 2, col, "invalid YAML: this quote is never closed")
+                        .with_hint(format!("end the text with a closing {q} on the same line")),
+                );
+            }
+        }
+    }
+    None
 }
 
 /// Returns (yaml, body, body_line) when the text starts with a `---` line and has a closing one.

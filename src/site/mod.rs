@@ -514,17 +514,21 @@ fn register_lookups(
     let section_index = Arc::new(section_index);
     templates.register_function("get_page", move |kw: tera::Kwargs, _: &tera::State| {
         let path: String = kw.must_get::<&str>("path")?.trim_matches('/').to_string();
-        page_index
-            .get(&path)
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("get_page: no page `{path}`")))
+        match page_index.get(&path) {
+            Some(v) => Ok(v.clone()),
+            None if kw.get::<bool>("optional")?.unwrap_or(false) => Ok(Value::none()),
+            None => Err(tera::Error::message(format!("get_page: no page `{path}`"))),
+        }
     });
     templates.register_function("get_section", move |kw: tera::Kwargs, _: &tera::State| {
         let path: String = kw.must_get::<&str>("path")?.trim_matches('/').to_string();
-        section_index
-            .get(&path)
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("get_section: no section `{path}`")))
+        match section_index.get(&path) {
+            Some(v) => Ok(v.clone()),
+            None if kw.get::<bool>("optional")?.unwrap_or(false) => Ok(Value::none()),
+            None => Err(tera::Error::message(format!(
+                "get_section: no section `{path}`"
+            ))),
+        }
     });
     let tables: Arc<BTreeMap<String, Value>> = Arc::new(
         data.names()

@@ -102,6 +102,20 @@ fn to_diagnostic(e: &tera::Error, files: &BTreeMap<String, PathBuf>) -> Diagnost
                 full.push_str(&s.to_string());
                 source = s.source();
             }
+            // Load-time checks (unknown filter, ...) come as reports: "--> name:line:col".
+            if let Some((name, line, col)) = report_location(&msg) {
+                let file = files
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(name));
+                let first = msg
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ")
+                    .to_string();
+                return Diagnostic::new(file, line, col, first).with_hint(hint);
+            }
             let file = files
                 .iter()
                 .find(|(name, _)| msg.contains(&format!("'{name}'")))
@@ -110,6 +124,16 @@ fn to_diagnostic(e: &tera::Error, files: &BTreeMap<String, PathBuf>) -> Diagnost
             Diagnostic::file(file, full).with_hint(hint)
         }
     }
+}
+
+/// The first `--> name:line:col` in a Tera report.
+fn report_location(msg: &str) -> Option<(&str, usize, usize)> {
+    let rest = &msg[msg.find("--> ")? + 4..];
+    let loc = rest.lines().next()?.trim();
+    let mut parts = loc.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, col))
 }
 
 /// Reads a date given to a filter: `2021-09-21`, `2021-09-21T10:00:00`.
