@@ -299,23 +299,6 @@ impl<'a> Renderer<'a, '_> {
                         }
                         n
                     });
-                    let mut open = format!("<h{level_n} id=\"{}\"", escape_attr(&id));
-                    if !classes.is_empty() {
-                        let cls: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                        let _ = write!(open, " class=\"{}\"", escape_attr(&cls.join(" ")));
-                    }
-                    for (k, v) in attrs {
-                        let _ = write!(
-                            open,
-                            " {}=\"{}\"",
-                            escape_attr(k),
-                            escape_attr(v.as_deref().unwrap_or(""))
-                        );
-                    }
-                    open.push('>');
-                    if let Some(n) = &number {
-                        let _ = write!(open, "<span class=\"secnum\">{n}</span> ");
-                    }
                     if level_n == 2 || level_n == 3 {
                         self.toc.push(Heading {
                             level: level_n,
@@ -324,13 +307,24 @@ impl<'a> Renderer<'a, '_> {
                             number: number.clone(),
                         });
                     }
-                    self.out.push(Event::Html(CowStr::from(open)));
+                    // Through the HTML writer's own heading events, so block spacing
+                    // stays exactly as CommonMark renders it.
+                    self.out.push(Event::Start(Tag::Heading {
+                        level: *level,
+                        id: Some(CowStr::from(id)),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    }));
+                    if let Some(n) = &number {
+                        self.out.push(Event::InlineHtml(CowStr::from(format!(
+                            "<span class=\"secnum\">{n}</span> "
+                        ))));
+                    }
                     for k in i + 1..j {
                         let (e, r) = &events[k];
                         self.inline(e.clone(), r.clone());
                     }
-                    self.out
-                        .push(Event::Html(CowStr::from(format!("</h{level_n}>\n"))));
+                    self.out.push(Event::End(TagEnd::Heading(*level)));
                     i = j + 1;
                 }
                 Event::Start(Tag::BlockQuote(_)) => {
