@@ -74,13 +74,13 @@ fn sniff(bytes: &[u8], source: &Path, sidecar: &str) -> Result<String, Diagnosti
                 .with_hint("save the file again from Excel as \"CSV UTF-8\"")
             });
     }
-    if let Ok(t) = std::str::from_utf8(bytes) {
-        return Ok(t.to_string());
-    }
     if let Some(i) = bytes.iter().position(|&b| b == 0) {
         let (line, col) = position(&bytes[..i]);
         return Err(Diagnostic::new(source, line, col, "this is not a text file, or it is UTF-16 without a byte-order mark")
             .with_hint(format!("save it as \"CSV UTF-8\", or name the encoding in {sidecar}, e.g. `encoding: utf-16le`")));
+    }
+    if let Ok(t) = std::str::from_utf8(bytes) {
+        return Ok(t.to_string());
     }
     // Not UTF-8: Excel's legacy "CSV" in Dutch settings is Windows-1252. Bytes that are
     // unassigned there (0x81, 0x8D, 0x8F, 0x90, 0x9D) mean it is something else.

@@ -90,7 +90,6 @@ pub enum ColumnKind {
     Text,
     Date,
     /// `2020/2021`; the cells are [`Cell::Text`] as written.
-    #[serde(alias = "school_year", alias = "schooljaar")]
     SchoolYear,
 }
 
