@@ -19,11 +19,14 @@ pub(super) fn decode(
     let sidecar = super::sidecar_path(source);
     let text = match label {
         Some(label) => {
-            // The sidecar already validated the label.
-            let enc = Encoding::for_label(label.as_bytes()).unwrap_or(UTF_8);
+            // The sidecar already validated the label. A byte-order mark is written by
+            // the program that made the file, so it beats a label copied from elsewhere.
             let (bytes, enc) = match Encoding::for_bom(bytes) {
-                Some((bom_enc, len)) if bom_enc == enc => (&bytes[len..], enc),
-                _ => (bytes, enc),
+                Some((bom_enc, len)) => (&bytes[len..], bom_enc),
+                None => (
+                    bytes,
+                    Encoding::for_label(label.as_bytes()).unwrap_or(UTF_8),
+                ),
             };
             match enc.decode_without_bom_handling_and_without_replacement(bytes) {
                 Some(t) => t.into_owned(),

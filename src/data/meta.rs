@@ -55,8 +55,10 @@ impl Meta {
         if text.trim().is_empty() {
             return Ok(meta);
         }
-        let raw: RawMeta =
+        // A sidecar with only comments is an empty document: no overrides.
+        let raw: Option<RawMeta> =
             serde_yaml::from_str(text).map_err(|e| vec![yaml_error(&e, file).with_hint(HELP)])?;
+        let Some(raw) = raw else { return Ok(meta) };
         let mut diags = Vec::new();
         let at = |key: &str| find_key(text, key, 1);
         if !is_csv {

@@ -121,7 +121,11 @@ fn records(text: &str, delim: char, limit: usize) -> (Vec<Record>, Option<(usize
 fn detect_delimiter(text: &str) -> char {
     let mut best: Option<((bool, usize, usize), char)> = None;
     // Ties go to `;` first: in Dutch files a `,` is as likely a decimal mark as a delimiter.
+    let decimal_commas_only = only_decimal_commas(text);
     for (prio, delim) in [(3, ';'), (2, '\t'), (1, ','), (0, '|')] {
+        if delim == ',' && decimal_commas_only {
+            continue;
+        }
         let (recs, _) = records(text, delim, 50);
         let mut counts: Vec<usize> = recs
             .iter()
@@ -146,7 +150,27 @@ fn detect_delimiter(text: &str) -> char {
             best = Some((key, delim));
         }
     }
-    best.map(|(_, d)| d).unwrap_or(',')
+    // Nothing splits the lines into columns: one column, and commas (if any) are decimal.
+    best.map(|(_, d)| d)
+        .unwrap_or(if decimal_commas_only { ';' } else { ',' })
+}
+
+/// A header without commas and, in the first lines, commas only between two digits: a
+/// one-column Dutch file (`aandeel`, `1,5`, `2,5`), not a comma-separated one.
+fn only_decimal_commas(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).take(50);
+    if lines.next().is_none_or(|header| header.contains(',')) {
+        return false;
+    }
+    lines.all(|l| {
+        let b = l.as_bytes();
+        b.iter().enumerate().all(|(i, &c)| {
+            c != b','
+                || (i > 0
+                    && b[i - 1].is_ascii_digit()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        })
+    })
 }
 
 pub(super) fn read(

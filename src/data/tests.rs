@@ -363,6 +363,12 @@ fn decimal_mark_settled_by_evidence() {
     // Whole numbers only: no mark needed.
     let t = csv("a;b\nX;12\nY;6291\n");
     assert_eq!(numbers(&t, "b"), [Some(12.0), Some(6291.0)]);
+    // One column of Dutch decimals: the commas are not delimiters.
+    let t = csv("aandeel\n1,5\n2,25\n");
+    assert_eq!(numbers(&t, "aandeel"), [Some(1.5), Some(2.25)]);
+    // Quoted decimal commas in a comma-separated file.
+    let t = csv("regio,aandeel\nA,\"1,5\"\nB,\"2,25\"\n");
+    assert_eq!(numbers(&t, "aandeel"), [Some(1.5), Some(2.25)]);
     // Numbers in a text column are no evidence.
     let t = csv("a;b\nversie 1.5;1,5\n");
     assert_eq!(numbers(&t, "b"), [Some(1.5)]);
@@ -596,6 +602,10 @@ fn sidecar_columns_header_line_delimiter_encoding() {
         ("oud.meta.yaml", b"encoding: windows-1252\n"),
         ("tekst.csv", b"code;n\n12;1\n13;2\n"),
         ("tekst.meta.yaml", b"columns: {code: text}\n"),
+        ("leeg.csv", b"a;b\nX;1,5\n"),
+        ("leeg.meta.yaml", b"# nog niets nodig\n"),
+        ("bom.csv", b"\xef\xbb\xbfnaam\nJos\xc3\xa9\n"),
+        ("bom.meta.yaml", b"encoding: windows-1252\n"),
     ])
     .unwrap_or_else(|d| panic!("{d:#?}"));
     let c = s.get("codes").unwrap();
