@@ -594,18 +594,16 @@ pub(super) fn build(
                 None => {
                     errors += 1;
                     if errors <= MAX_ERRORS_PER_COLUMN {
-                        diags.push(cell_error(
+                        let ctx = ColumnContext {
+                            source,
+                            sidecar: &sidecar,
+                            decimal,
                             column,
                             kind,
-                            shape,
-                            text,
-                            rc,
-                            overridden[j].is_some(),
-                            counts[j],
-                            decimal,
-                            &sidecar,
-                            source,
-                        ));
+                            overridden: overridden[j].is_some(),
+                            counts: counts[j],
+                        };
+                        diags.push(cell_error(&ctx, shape, rc));
                     }
                     cells[i].push(Cell::Missing);
                 }
@@ -657,19 +655,28 @@ pub(super) fn build(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cell_error(
-    column: &RawColumn,
+/// What an error about one cell needs to know about its column and file.
+struct ColumnContext<'a> {
+    source: &'a Path,
+    sidecar: &'a str,
+    decimal: char,
+    column: &'a RawColumn,
     kind: ColumnKind,
-    shape: &Shape,
-    text: &str,
-    cell: &RawCell,
     overridden: bool,
     counts: Counts,
-    decimal: char,
-    sidecar: &str,
-    source: &Path,
-) -> Diagnostic {
+}
+
+fn cell_error(ctx: &ColumnContext, shape: &Shape, cell: &RawCell) -> Diagnostic {
+    let ColumnContext {
+        source,
+        sidecar,
+        decimal,
+        column,
+        kind,
+        overridden,
+        counts,
+    } = *ctx;
+    let text = cell.text.trim();
     let name = &column.name;
     let (what, example) = match kind {
         ColumnKind::Number => (

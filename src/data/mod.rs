@@ -30,7 +30,8 @@
 //! [`Cell::Missing`], never zero. Percentages (`1,4%`) are stored in percent units (1.4).
 //! School years (`2020/2021`, `2020-2021`, `2020/21`) stay text in a
 //! [`ColumnKind::SchoolYear`] column. Whole numbers with leading zeros (`0197`) are codes,
-//! so such columns are text.
+//! so such columns are text. In YAML, unquoted numbers are YAML numbers (`6.291` is six
+//! point two nine one); quoted text such as `"6.291"` or `"1,4%"` is read like a CSV cell.
 
 mod decode;
 mod expr;
@@ -407,6 +408,19 @@ impl DataTable {
 
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// A diagnostic pointing at one cell in the source file, for later stages that find
+    /// a problem with a value (a chart asked to plot a text cell, ...).
+    pub fn cell_diagnostic(
+        &self,
+        row: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let r = &self.rows[row];
+        let (line, c) = r.pos.get(col).copied().unwrap_or((r.line, 0));
+        Diagnostic::new(&self.source, line, c, message)
     }
 
     /// The column's index, or an error naming the available columns.

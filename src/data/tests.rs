@@ -230,6 +230,8 @@ fn dutch_excel_export_utf8_bom_crlf() {
     assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4]);
     assert_eq!(t.rows[1].pos[3], (3, 26));
     assert_eq!(t.rows[2].pos[1], (5, 7));
+    let d = t.cell_diagnostic(1, 3, "not plotted");
+    assert_eq!(d.to_string(), "data/t.csv:3:26: error: not plotted");
 }
 
 #[test]
