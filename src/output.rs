@@ -4,8 +4,47 @@
 //! build replaces the output (two renames). A failed build leaves the previous site untouched
 //! and removes its staging folder.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where rendered files go: a staging folder on disk, memory (for `serve` and `check`), or
+/// nowhere (validation only).
+pub enum Sink<'a> {
+    Discard,
+    Disk(&'a Staging),
+    Memory(&'a Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+impl Sink<'_> {
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Discard => Ok(()),
+            Sink::Disk(s) => s.write(rel, bytes),
+            Sink::Memory(m) => {
+                if !is_inside(Path::new(rel)) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("refusing to write outside the output folder: {rel}"),
+                    ));
+                }
+                m.lock()
+                    .expect("output map")
+                    .insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        match self {
+            Sink::Discard => Ok(()),
+            Sink::Disk(s) => s.copy(rel, from),
+            Sink::Memory(_) => self.write(rel, &std::fs::read(from)?),
+        }
+    }
+}
 
 pub struct Staging {
     dir: PathBuf,

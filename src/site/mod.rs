@@ -18,7 +18,7 @@ use crate::content::{self, Content, Page, PageKind};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::templates::theme::StaticSource;
 use crate::templates::{Templates, Theme};
 use context::{page_summary, section_view, PageView};
@@ -56,7 +56,48 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .output_dir
         .clone()
         .unwrap_or_else(|| site_dir.join("public"));
+    if !options.write {
+        let files = render_site(site_dir, &Sink::Discard)?;
+        return Ok(report(files, start, output_dir));
+    }
+    let staging = Staging::begin(&output_dir).map_err(|e| {
+        Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
+            .with_hint("check that the folder is writable, or choose another with --output")
+    })?;
+    let files = render_site(site_dir, &Sink::Disk(&staging))?;
+    staging.commit().map_err(|e| {
+        Diagnostic::file(
+            &output_dir,
+            format!("cannot replace the output folder: {e}"),
+        )
+        .with_hint("close programs that have files in it open and build again")
+    })?;
+    Ok(report(files, start, output_dir))
+}
 
+/// Builds the site into memory: site path (`nieuws/a/index.html`) -> file contents.
+/// Used by `serve` and by the checks that read the generated pages.
+pub fn build_in_memory(
+    site_dir: &Path,
+) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
+    let start = Instant::now();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let counts = render_site(site_dir, &Sink::Memory(&files))?;
+    let files = files.into_inner().expect("output map");
+    Ok((report(counts, start, PathBuf::new()), files))
+}
+
+fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildReport {
+    BuildReport {
+        pages: counts.0,
+        files: counts.1,
+        elapsed: start.elapsed(),
+        output_dir,
+    }
+}
+
+/// Runs every stage and hands each output file to `sink`. Returns (pages, files).
+fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
     let inputs = read_inputs(site_dir)?;
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
@@ -65,38 +106,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     let links = LinkIndex::new(&inputs.content);
     let rendered = render_markdown(&inputs, &links)?;
-
-    let staging = if options.write {
-        Some(Staging::begin(&output_dir).map_err(|e| {
-            Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
-                .with_hint("check that the folder is writable, or choose another with --output")
-        })?)
-    } else {
-        None
-    };
-    let files = render_pages(
-        site_dir,
-        &inputs,
-        &mut templates,
-        &rendered,
-        staging.as_ref(),
-    )?;
-
-    if let Some(staging) = staging {
-        staging.commit().map_err(|e| {
-            Diagnostic::file(
-                &output_dir,
-                format!("cannot replace the output folder: {e}"),
-            )
-            .with_hint("close programs that have files in it open and build again")
-        })?;
-    }
-    Ok(BuildReport {
-        pages: inputs.content.pages.len(),
-        files,
-        elapsed: start.elapsed(),
-        output_dir,
-    })
+    let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink)?;
+    Ok((inputs.content.pages.len(), files))
 }
 
 fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
@@ -260,7 +271,7 @@ fn render_pages(
     inputs: &Inputs,
     templates: &mut Templates,
     rendered: &[RenderedPage],
-    staging: Option<&Staging>,
+    sink: &Sink,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
@@ -320,11 +331,8 @@ fn render_pages(
             }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
-            if let Some(staging) = staging {
-                staging
-                    .write(&format!("{}index.html", page.path), html.as_bytes())
-                    .map_err(|e| write_error(&page.path, e))?;
-            }
+            sink.write(&format!("{}index.html", page.path), html.as_bytes())
+                .map_err(|e| write_error(&page.path, e))?;
             Ok(())
         })
         .collect();
@@ -342,12 +350,9 @@ fn render_pages(
         ctx.insert_value("page", summaries[0].clone());
         match templates.render("404.html", &ctx) {
             Ok(html) => {
-                if let Some(staging) = staging {
-                    let html = relativize(&html, &config.base_path());
-                    staging
-                        .write("404.html", html.as_bytes())
-                        .map_err(|e| write_error("404.html", e))?;
-                }
+                let html = relativize(&html, &config.base_path());
+                sink.write("404.html", html.as_bytes())
+                    .map_err(|e| write_error("404.html", e))?;
                 files += 1;
             }
             Err(e) => errors.push(e),
@@ -389,21 +394,19 @@ fn render_pages(
         }
     }
     files += copies.len();
-    if let Some(staging) = staging {
-        let results: Vec<Result<(), Diagnostic>> = copies
-            .par_iter()
-            .map(|(rel, src)| {
-                match src {
-                    StaticSource::Disk(p) => staging.copy(rel, p),
-                    StaticSource::Embedded(b) => staging.write(rel, b),
-                }
-                .map_err(|e| write_error(rel, e))
-            })
-            .collect();
-        for r in results {
-            if let Err(e) = r {
-                errors.push(e);
+    let results: Vec<Result<(), Diagnostic>> = copies
+        .par_iter()
+        .map(|(rel, src)| {
+            match src {
+                StaticSource::Disk(p) => sink.copy(rel, p),
+                StaticSource::Embedded(b) => sink.write(rel, b),
             }
+            .map_err(|e| write_error(rel, e))
+        })
+        .collect();
+    for r in results {
+        if let Err(e) = r {
+            errors.push(e);
         }
     }
     errors.into_result()?;
