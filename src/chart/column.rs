@@ -199,20 +199,34 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         let below = yt + 6.0 + st.fs_small * CAP;
         let spot =
             |x: f64, y: f64, a: Anchor| Label::new(x, y, s.clone(), st.fs_small).anchor(a).halo();
-        let label = place(
-            &sc,
-            vec![
-                spot(right, above, Anchor::End),
-                spot(right, below, Anchor::End),
-                spot(plot_left, above, Anchor::Start),
-                spot(plot_left, below, Anchor::Start),
-            ],
-        );
+        // At either end of the line, else over a column that does not reach it.
+        let mut spots = vec![
+            spot(right, above, Anchor::End),
+            spot(right, below, Anchor::End),
+            spot(plot_left, above, Anchor::Start),
+            spot(plot_left, below, Anchor::Start),
+        ];
+        for j in (0..n).rev() {
+            spots.push(spot(geo.center(j), above, Anchor::Middle));
+            spots.push(spot(geo.center(j), below, Anchor::Middle));
+        }
+        let label = place(&sc, spots);
         sc.labels.push(label);
     }
 
     sc.h = (label_top + (max_lines - 1) as f64 * st.lh + st.fs * 0.3 + st.edge).ceil();
     sc
+}
+
+/// Whether every category label fits under its column in at most three lines without
+/// cutting a word. When it does not, the compact layout turns the columns into horizontal
+/// bars, where long and many labels have room.
+pub(crate) fn labels_fit(p: &Prep, st: &Style) -> bool {
+    let geo = Geometry::new(st, st.edge + 30.0, p.n(), p.m());
+    let room = geo.slot - 6.0;
+    p.spec.categories.iter().all(|c| {
+        text::widest_piece(c, st.fs, true) <= room && text::wrap(c, room, st.fs, true).len() <= 3
+    })
 }
 
 /// Horizontal placement of slots and bars.

@@ -317,6 +317,20 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         }
     }
 
+    if p.values().next().is_none() {
+        sc.labels.push(
+            Label::centered(
+                (plot_left + data_right) / 2.0,
+                (plot_top + plot_bottom) / 2.0,
+                p.no_data(),
+                st.fs,
+            )
+            .anchor(Anchor::Middle)
+            .fill(INK_SOFT)
+            .italic(),
+        );
+    }
+
     sc.h = bottom.max(plot_bottom + st.edge).ceil();
     sc
 }

@@ -35,11 +35,14 @@ pub enum ChartKind {
     /// to five series, a legend above that.
     #[default]
     Line,
-    /// Vertical columns. With more than one series this draws grouped columns.
+    /// Vertical columns. With more than one series this draws grouped columns. When the
+    /// category labels cannot fit under the columns on a phone, the compact layout draws
+    /// horizontal bars instead.
     Bar,
     /// Horizontal bars, for long category names (reasons, institutions, regions).
     HBar,
-    /// Grouped vertical columns, one colour per series, with a legend.
+    /// Grouped vertical columns, one colour per series, with a legend (horizontal on
+    /// phones when crowded, as for `Bar`).
     Grouped,
     /// Stacked horizontal bars: segments per series add up to the category total;
     /// negative values stack leftwards from zero.
@@ -162,8 +165,16 @@ fn render(prep: &Prep, layout: Layout) -> Result<String, String> {
     let st = Style::new(layout);
     let scene: Scene = match prep.spec.kind {
         ChartKind::Line => line::draw(prep, &st),
-        ChartKind::Bar | ChartKind::Grouped => column::draw(prep, &st),
-        ChartKind::HBar | ChartKind::Stacked | ChartKind::Stacked100 => row::draw(prep, &st),
+        ChartKind::Bar | ChartKind::Grouped => {
+            if st.compact && !column::labels_fit(prep, &st) {
+                row::draw(prep, &st, ChartKind::HBar)
+            } else {
+                column::draw(prep, &st)
+            }
+        }
+        kind @ (ChartKind::HBar | ChartKind::Stacked | ChartKind::Stacked100) => {
+            row::draw(prep, &st, kind)
+        }
     };
     let (suffix, class) = match layout {
         Layout::Compact => ("compact", "chart chart-compact"),

@@ -11,9 +11,9 @@ use super::text::{self, CAP};
 use super::{ChartKind, Prep};
 use crate::locale::decimals_needed;
 
-pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
+/// `kind` is the spec's, or `HBar` for columns too crowded for the compact layout.
+pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     let spec = p.spec;
-    let kind = spec.kind;
     let stacked = kind != ChartKind::HBar;
     let pct = kind == ChartKind::Stacked100;
     let (n, m) = (p.n(), p.m());
