@@ -86,7 +86,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     } else {
         0.0
     };
-    let y_of = |v: f64| axis.map(v, plot_bottom - neg_room, plot_top);
+    let y_of = |v: f64| axis.map(axis.clamp(v), plot_bottom - neg_room, plot_top);
     let y0 = y_of(0.0_f64.clamp(axis.lo, axis.hi));
 
     axis.draw_y(&mut sc, st, plot_left, right, plot_top, plot_bottom);

@@ -208,6 +208,12 @@ impl Axis {
         Axis { lo, hi, ticks }
     }
 
+    /// Values outside a fixed `y_min`/`y_max` are cut at the edge of the plot rather than
+    /// drawn over the legend or the labels.
+    pub(crate) fn clamp(&self, v: f64) -> f64 {
+        v.clamp(self.lo.min(self.hi), self.hi.max(self.lo))
+    }
+
     /// Maps a value onto `[a, b]` (a is where `lo` goes).
     pub(crate) fn map(&self, v: f64, a: f64, b: f64) -> f64 {
         if self.hi == self.lo {

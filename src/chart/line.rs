@@ -144,7 +144,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
             data_left + (data_right - data_left) * j as f64 / (n - 1) as f64
         }
     };
-    let y_of = |v: f64| axis.map(v, plot_bottom, plot_top);
+    let y_of = |v: f64| axis.map(axis.clamp(v), plot_bottom, plot_top);
 
     // Grid and axis.
     let grid_right = data_right + 4.0;

@@ -90,6 +90,8 @@ pub struct ChartSpec {
     pub decimals: Option<usize>,
     /// Fixed ends of the value axis; otherwise round ticks around the data (bars always
     /// include zero; lines include zero for percentages and for data not far from it).
+    /// Values beyond them are cut off at the plot edge. For horizontal bars they fix the
+    /// value (x) axis.
     pub y_min: Option<f64>,
     pub y_max: Option<f64>,
     /// One dashed target line across the chart.

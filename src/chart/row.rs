@@ -191,7 +191,7 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     };
     let x_left = bars_left + neg_room.max(tick_pad);
     let x_right = right - pos_room.max(tick_pad);
-    let x_of = |v: f64| axis.map(v, x_left, x_right);
+    let x_of = |v: f64| axis.map(axis.clamp(v), x_left, x_right);
     let x0 = x_of(0.0_f64.clamp(axis.lo, axis.hi));
 
     // A single target line is labelled above the rows.

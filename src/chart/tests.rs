@@ -589,3 +589,132 @@ fn negative_values_hang_below_the_baseline() {
     assert!(rects[1].1 > rects[1].0);
     assert!(texts(svg).contains(&"\u{2212}8".to_string()));
 }
+
+#[test]
+fn crowded_columns_become_bars_on_phones() {
+    let spec = ChartSpec {
+        kind: ChartKind::Grouped,
+        id: "fig-regions".into(),
+        categories: s(&[
+            "Achterhoek",
+            "Twente",
+            "Zuidwest Friesland",
+            "Noord-Oost-Brabant",
+            "West-Friesland",
+        ]),
+        series: vec![
+            series(
+                "Absoluut",
+                &[Some(10.0), Some(0.0), Some(19.0), Some(22.0), Some(3.0)],
+            ),
+            series(
+                "Relatief",
+                &[Some(11.0), Some(22.0), Some(9.0), Some(13.0), Some(13.0)],
+            ),
+        ],
+        ..ChartSpec::default()
+    };
+    let width_height = |layout| {
+        let out = render_svg_layout(&spec, layout).unwrap();
+        let doc = Document::parse(&out).unwrap();
+        layer(doc.root_element(), "marks")
+            .iter()
+            .filter(|r| {
+                r.attribute("height").unwrap().parse::<f64>().unwrap() > 12.0
+                    || r.attribute("width").unwrap().parse::<f64>().unwrap() > 12.0
+            })
+            .map(|r| {
+                let a = |k: &str| r.attribute(k).unwrap().parse::<f64>().unwrap();
+                (a("width"), a("height"))
+            })
+            .collect::<Vec<_>>()
+    };
+    // Wide: columns, all equally wide; compact: bars, all equally tall (none for the zero).
+    let wide = width_height(Layout::Wide);
+    assert!(
+        wide.iter().all(|(w, _)| (*w - wide[0].0).abs() <= 1.0),
+        "{wide:?}"
+    );
+    assert!(wide.iter().any(|(w, h)| h > w));
+    let compact = width_height(Layout::Compact);
+    assert_eq!(compact.len(), 9);
+    assert!(
+        compact
+            .iter()
+            .all(|(_, h)| (*h - compact[0].1).abs() <= 1.0),
+        "{compact:?}"
+    );
+    assert!(compact.iter().any(|(w, h)| w > h));
+}
+
+#[test]
+fn line_targets_per_category_and_empty_lines() {
+    let mut spec = trend();
+    spec.target = None;
+    spec.category_targets = Some((
+        "Streefcijfer".into(),
+        vec![None, None, None, Some(1.6), Some(1.5)],
+    ));
+    let out = render_svg_layout(&spec, Layout::Wide).unwrap();
+    let doc = Document::parse(&out).unwrap();
+    let dashed = layer(doc.root_element(), "target");
+    assert_eq!(dashed.len(), 1);
+    assert_eq!(
+        dashed[0]
+            .attribute("points")
+            .unwrap()
+            .split_whitespace()
+            .count(),
+        2
+    );
+    assert!(texts(doc.root_element()).iter().any(|t| t.contains("1,5%")));
+
+    let mut empty = trend();
+    empty.target = None;
+    for s in &mut empty.series {
+        s.values = vec![None; 5];
+    }
+    let out = render_svg(&empty).unwrap();
+    assert!(out.contains(">geen gegevens</text>"));
+    assert!(!out.contains("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\""));
+}
+
+#[test]
+fn fixed_axis_cuts_values_at_the_edge() {
+    let mut spec = types();
+    spec.y_max = Some(10.0);
+    spec.value_labels = Some(false);
+    let out = render_svg_layout(&spec, Layout::Wide).unwrap();
+    let doc = Document::parse(&out).unwrap();
+    let svg = doc.root_element();
+    let t = texts(svg);
+    assert!(
+        t.contains(&"10%".to_string()) && !t.contains(&"15%".to_string()),
+        "{t:?}"
+    );
+    // The 29,5% column stops at the top gridline instead of running into the legend.
+    let top_tick_y: f64 = layer(svg, "grid")
+        .iter()
+        .map(|g| {
+            g.attribute("points")
+                .unwrap()
+                .split(',')
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        })
+        .fold(f64::INFINITY, f64::min);
+    let highest_bar: f64 = layer(svg, "marks")
+        .iter()
+        .filter(|n| n.has_tag_name("rect"))
+        .map(|r| r.attribute("y").unwrap().parse::<f64>().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        highest_bar >= top_tick_y - 0.5,
+        "{highest_bar} {top_tick_y}"
+    );
+}
