@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::config::SiteConfig;
-use crate::content::{self, Content, Page, PageKind};
+use crate::content::{self, Content, Page, PageId, PageKind};
+use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
@@ -213,52 +214,154 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
 struct RenderedPage {
     html: String,
     toc: Vec<markdown::Heading>,
+    /// Chapter number in a report.
+    chapter: Option<u32>,
+}
+
+/// A unit of numbering: ordinarily one page; for a report, its front page and chapters,
+/// which share heading ids, footnote numbers and cross-references.
+struct Document {
+    pages: Vec<PageId>,
+    /// Chapter number of each page (None for a report's front page and ordinary pages).
+    chapters: Vec<Option<u32>>,
+}
+
+fn documents(content: &Content) -> Vec<Document> {
+    let mut in_report = vec![false; content.pages.len()];
+    let mut docs = Vec::new();
+    for section in &content.sections {
+        let index = &content.pages[section.page];
+        if index.front.extra_str("type") == Some("report") {
+            let mut pages = vec![section.page];
+            let mut chapters = vec![None];
+            for (i, &p) in section.pages.iter().enumerate() {
+                pages.push(p);
+                chapters.push(Some(i as u32 + 1));
+            }
+            for &p in &pages {
+                in_report[p] = true;
+            }
+            docs.push(Document { pages, chapters });
+        }
+    }
+    for page in &content.pages {
+        if !in_report[page.id] {
+            docs.push(Document {
+                pages: vec![page.id],
+                chapters: vec![None],
+            });
+        }
+    }
+    docs
 }
 
 fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPage>, Diagnostics> {
+    let lang = inputs.config.lang();
     let options = markdown::Options {
         smart_punctuation: inputs.config.smart_punctuation,
-        lang: inputs.config.lang(),
+        lang,
     };
-    let results: Vec<(RenderedPage, Vec<Diagnostic>)> = inputs
-        .content
-        .pages
+    let palette: Vec<String> = match inputs.theme.settings.get("chart_palette") {
+        Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    };
+    let content = &inputs.content;
+    let docs = documents(content);
+    type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
+    let results: Vec<Out> = docs
         .par_iter()
-        .map(|page| {
-            let from_dir = page.source_dir();
-            let link = |dest: &str| links.resolve(dest, &from_dir);
-            let mut block =
-                |_b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> { Ok(None) };
+        .map(|doc| {
             let mut ids = BTreeSet::new();
-            let r = markdown::render(
-                Doc {
-                    file: &page.source,
-                    text: &page.body,
-                    first_line: page.body_line,
-                    chapter: None,
-                    ids: &mut ids,
-                    footnote_start: 1,
-                },
-                options,
-                Hooks {
-                    link: &link,
-                    block: &mut block,
-                },
-            );
-            (
-                RenderedPage {
-                    html: r.html,
-                    toc: r.toc,
-                },
-                r.diagnostics,
-            )
+            let mut footnotes = 1;
+            let mut refs = Vec::new();
+            let mut diagnostics = Vec::new();
+            let mut out = Vec::new();
+            for (&pid, &chapter) in doc.pages.iter().zip(&doc.chapters) {
+                let page = &content.pages[pid];
+                let from_dir = page.source_dir();
+                let link = |dest: &str| links.resolve(dest, &from_dir);
+                let mut numbering = Numbering {
+                    chapter,
+                    ..Numbering::default()
+                };
+                let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
+                    let mut env = BlockEnv {
+                        data: &inputs.data,
+                        lang,
+                        file: &page.source,
+                        page_path: &page.path,
+                        palette: &palette,
+                        numbering: &mut numbering,
+                        refs: &mut refs,
+                        scope: None,
+                    };
+                    figures::render_block(b, &mut env)
+                };
+                let r = markdown::render(
+                    Doc {
+                        file: &page.source,
+                        text: &page.body,
+                        first_line: page.body_line,
+                        chapter,
+                        ids: &mut ids,
+                        footnote_start: footnotes,
+                    },
+                    options,
+                    Hooks {
+                        link: &link,
+                        block: &mut block,
+                    },
+                );
+                footnotes += r.footnotes;
+                diagnostics.extend(r.diagnostics);
+                out.push((
+                    pid,
+                    RenderedPage {
+                        html: r.html,
+                        toc: r.toc,
+                        chapter,
+                    },
+                ));
+            }
+            (out, refs, diagnostics)
         })
         .collect();
+
     let mut errors = Diagnostics::new();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, diags) in results {
+    let mut pages: Vec<Option<RenderedPage>> = (0..content.pages.len()).map(|_| None).collect();
+    let mut registry: BTreeMap<String, FigureRef> = BTreeMap::new();
+    for (out, refs, diags) in results {
         errors.extend(diags);
-        pages.push(page);
+        for (pid, r) in out {
+            pages[pid] = Some(r);
+        }
+        for r in refs.into_iter().filter(|r| r.explicit) {
+            if let Some(first) = registry.get(&r.id) {
+                errors.push(
+                    Diagnostic::new(&r.file, r.line, 1, format!("the id `{}` is already used at {}:{}", r.id, first.file.display(), first.line))
+                        .with_hint("every figure and table id must be unique; rename one of them"),
+                );
+            } else {
+                registry.insert(r.id.clone(), r);
+            }
+        }
+    }
+    errors.extend(inputs.data.check_totals());
+    errors.take_result()?;
+
+    // Cross-references, now that every figure has its number.
+    let mut pages: Vec<RenderedPage> = pages.into_iter().map(|p| p.expect("every page rendered")).collect();
+    let xref_errors: Vec<Vec<Diagnostic>> = pages
+        .par_iter_mut()
+        .zip(&content.pages)
+        .map(|(r, page)| {
+            let mut errs = Vec::new();
+            r.html = figures::link_xrefs(&r.html, &registry, &page.path, lang, &page.source, &page.body, page.body_line, &mut errs);
+            errs
+        })
+        .collect();
+    for e in xref_errors {
+        errors.extend(e);
     }
     errors.into_result()?;
     Ok(pages)
@@ -358,9 +461,7 @@ fn render_pages(
             Err(e) => errors.push(e),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors.into_result().unwrap_err());
-    }
+    errors.take_result()?;
 
     // Static files (theme first, then the site's own) and page assets.
     let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
