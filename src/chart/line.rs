@@ -274,8 +274,14 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
                 } else {
                     y - r - 5.0
                 };
+                // Kept clear of the tick labels on the left and the edge on the right.
+                let s = p.fmt.value(v);
+                let half = text::width(&s, st.fs_small, false) / 2.0;
+                let x = x_of(j)
+                    .max(plot_left + half + 2.0)
+                    .min(st.w - st.edge - half);
                 sc.labels.push(
-                    Label::new(x_of(j), base, p.fmt.value(v), st.fs_small)
+                    Label::new(x, base, s, st.fs_small)
                         .anchor(Anchor::Middle)
                         .fill(if p.muted_series(i) {
                             INK_SOFT

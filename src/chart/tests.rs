@@ -561,6 +561,7 @@ fn five_line_chart_is_small() {
         ..ChartSpec::default()
     };
     let out = render_svg(&spec).unwrap();
+    eprintln!("five-series line chart: {} bytes", out.len());
     assert!(out.len() < 30_000, "{} bytes", out.len());
 }
 
