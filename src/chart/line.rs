@@ -146,7 +146,6 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     };
     let y_of = |v: f64| axis.map(axis.clamp(v), plot_bottom, plot_top);
 
-    // Grid and axis.
     let grid_right = data_right + 4.0;
     axis.draw_y(&mut sc, st, plot_left, grid_right, plot_top, plot_bottom);
     if axis.lo <= 0.0 && axis.hi >= 0.0 {
@@ -182,7 +181,6 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         .unwrap_or(1);
     let bottom = label_top + (max_lines - 1) as f64 * lh_x + fs_x * 0.3 + st.edge;
 
-    // Targets.
     if let Some((v, _)) = &target {
         sc.dashed.push(Shape::Path {
             pts: vec![(plot_left, y_of(*v)), (data_right, y_of(*v))],

@@ -68,7 +68,6 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
         top += legend(&mut sc, st, &items, top) + 8.0;
     }
 
-    // Value range.
     let mut lo: f64 = 0.0;
     let mut hi: f64 = if pct { 100.0 } else { 0.0 };
     for row in &values {
