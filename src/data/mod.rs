@@ -515,7 +515,6 @@ pub fn suggest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> V
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
-
 /// `` `a`, `b` or `c` `` with the given conjunction.
 fn quoted_list(items: &[&str], conjunction: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();

@@ -13,12 +13,23 @@ use crate::markdown::FencedBlock;
 pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Diagnostic>> {
     let value = parse_yaml(block.body, env.file, block.line).map_err(|e| vec![e])?;
     let serde_yaml::Value::Mapping(map) = value else {
-        return Err(vec![Diagnostic::new(env.file, block.line, 1, "a chart block must be a list of `key: value` lines")
-            .with_hint("start with `type: line` and `data: ...`")]);
+        return Err(vec![Diagnostic::new(
+            env.file,
+            block.line,
+            1,
+            "a chart block must be a list of `key: value` lines",
+        )
+        .with_hint("start with `type: line` and `data: ...`")]);
     };
     let mut f = Fields::new(map, block.body, env.file, block.line);
 
-    let kind = match f.required_str("type", "choose a chart type: `type: line` (or bar, hbar, grouped, stacked, stacked100)").as_deref() {
+    let kind = match f
+        .required_str(
+            "type",
+            "choose a chart type: `type: line` (or bar, hbar, grouped, stacked, stacked100)",
+        )
+        .as_deref()
+    {
         Some("line") => Some(ChartKind::Line),
         Some("bar") | Some("column") => Some(ChartKind::Bar),
         Some("hbar") => Some(ChartKind::HBar),
@@ -26,20 +37,34 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         Some("stacked") => Some(ChartKind::Stacked),
         Some("stacked100") => Some(ChartKind::Stacked100),
         Some(other) => {
-            f.error("type", format!("unknown chart type `{other}`"), "use line, bar, hbar, grouped, stacked or stacked100");
+            f.error(
+                "type",
+                format!("unknown chart type `{other}`"),
+                "use line, bar, hbar, grouped, stacked or stacked100",
+            );
             None
         }
         None => None,
     };
-    let title = f.required_str("title", "give the chart a title: `title: Vsv-aandeel per schooljaar`");
+    let title = f.required_str(
+        "title",
+        "give the chart a title: `title: Vsv-aandeel per schooljaar`",
+    );
     let id = f.str("id");
     if let Some(id) = &id {
         if let Err(msg) = check_id(id, FigureKind::Figure) {
-            f.error("id", msg, "figure ids start with `fig-`; refer to them in the text as `@fig-...`");
+            f.error(
+                "id",
+                msg,
+                "figure ids start with `fig-`; refer to them in the text as `@fig-...`",
+            );
         }
     }
     let table = prepare(&mut f, env);
-    let x = f.required_str("x", "name the column for the horizontal axis: `x: schooljaar`");
+    let x = f.required_str(
+        "x",
+        "name the column for the horizontal axis: `x: schooljaar`",
+    );
     let ys = f.list("y");
     let series_col = f.str("series");
     let rename = f.pairs("rename").unwrap_or_default();
@@ -63,7 +88,11 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
                     label: label.unwrap_or_else(|| Words::new(env.lang).target.to_string()),
                 }),
                 None => {
-                    f.error("target", "`target` needs a `value`", "write `target: {value: 1.4, label: Streefcijfer 2022/2023}`");
+                    f.error(
+                        "target",
+                        "`target` needs a `value`",
+                        "write `target: {value: 1.4, label: Streefcijfer 2022/2023}`",
+                    );
                     None
                 }
             }
@@ -74,7 +103,11 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
                 label: Words::new(env.lang).target.to_string(),
             }),
             None => {
-                f.error("target", "`target` must be a number", "write `target: 1.4` or `target: {value: 1.4, label: ...}`");
+                f.error(
+                    "target",
+                    "`target` must be a number",
+                    "write `target: 1.4` or `target: {value: 1.4, label: ...}`",
+                );
                 None
             }
         },
@@ -86,7 +119,10 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         return Err(errors);
     };
     if ys.is_none() {
-        errors.push(Diagnostic::new(env.file, block.line, 1, "this chart block needs `y`").with_hint("name the column(s) with the values: `y: [landelijk, achterhoek]`"));
+        errors.push(
+            Diagnostic::new(env.file, block.line, 1, "this chart block needs `y`")
+                .with_hint("name the column(s) with the values: `y: [landelijk, achterhoek]`"),
+        );
     }
     let file = env.file;
     let line_of = |key: &str| {
@@ -109,13 +145,25 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     };
     let data = match data {
         Ok(d) => d,
-        Err(Problem::Key(key, msg)) => return Err(vec![err_at(key, msg, "check the column names against the data file's header")]),
+        Err(Problem::Key(key, msg)) => {
+            return Err(vec![err_at(
+                key,
+                msg,
+                "check the column names against the data file's header",
+            )])
+        }
         Err(Problem::Cell(d)) => return Err(vec![*d]),
     };
     let category_targets = match &targets_col {
         Some(col) => match column_values(&table, &data.row_of_category, col) {
             Ok(v) => Some((label(&rename, col).to_string(), v)),
-            Err(msg) => return Err(vec![err_at("targets", msg, "name the column with a target per category: `targets: doelpercentage`")]),
+            Err(msg) => {
+                return Err(vec![err_at(
+                    "targets",
+                    msg,
+                    "name the column with a target per category: `targets: doelpercentage`",
+                )])
+            }
         },
         None => None,
     };
@@ -123,7 +171,11 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     let fig = register(env, FigureKind::Figure, id.as_deref(), &title, block.line);
     let unit = unit.or_else(|| {
         // A percent column carries its unit.
-        let all_pct = ys.iter().all(|y| table.column(y).is_some_and(|c| c.kind == ColumnKind::Percent));
+        let all_pct = ys.iter().all(|y| {
+            table
+                .column(y)
+                .is_some_and(|c| c.kind == ColumnKind::Percent)
+        });
         all_pct.then(|| "%".to_string())
     });
     let spec = ChartSpec {
@@ -144,18 +196,27 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         palette: env.palette.to_vec(),
         lang: env.lang,
     };
-    let svg = chart::render_svg(&spec).map_err(|msg| vec![err_at("type", msg, "check the chart's data and options")])?;
+    let svg = chart::render_svg(&spec)
+        .map_err(|msg| vec![err_at("type", msg, "check the chart's data and options")])?;
 
     let words = Words::new(env.lang);
     let label_text = format!("{} {}", words.figure, fig.number);
     let caption_id = format!("{}-caption", fig.id);
     let mut html = format!(
-        "<figure class=\"figure figure--chart\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"chart\">{svg}</div>\n",
+        "<figure class=\"figure figure--chart\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"chart-frame\">{svg}</div>\n",
         id = esc(&fig.id),
         title = esc(&title),
     );
     html.push_str(&notes_and_source(&notes, source.as_deref(), env.lang));
-    html.push_str(&data_table(&data, &x_label(&rename, &x), unit.as_deref(), decimals, category_targets.as_ref(), env, &label_text));
+    html.push_str(&data_table(
+        &data,
+        &x_label(&rename, &x),
+        unit.as_deref(),
+        decimals,
+        category_targets.as_ref(),
+        env,
+        &label_text,
+    ));
     html.push_str("</figure>\n");
     Ok(html)
 }
@@ -179,14 +240,24 @@ enum Problem {
 }
 
 /// One column per series: `x: schooljaar, y: [landelijk, achterhoek]`.
-fn wide_format(table: &DataTable, x: &str, ys: &[String], rename: &[(String, String)]) -> Result<ChartData, Problem> {
+fn wide_format(
+    table: &DataTable,
+    x: &str,
+    ys: &[String],
+    rename: &[(String, String)],
+) -> Result<ChartData, Problem> {
     let xi = table.require_column(x).map_err(|m| Problem::Key("x", m))?;
     let mut yis = Vec::new();
     for y in ys {
         yis.push(table.require_column(y).map_err(|m| Problem::Key("y", m))?);
     }
-    let rows: Vec<usize> = (0..table.rows.len()).filter(|&r| Some(r) != table.totals_row_index()).collect();
-    let categories = rows.iter().map(|&r| category_text(&table.rows[r].cells[xi])).collect();
+    let rows: Vec<usize> = (0..table.rows.len())
+        .filter(|&r| Some(r) != table.totals_row_index())
+        .collect();
+    let categories = rows
+        .iter()
+        .map(|&r| category_text(&table.rows[r].cells[xi]))
+        .collect();
     let mut series = Vec::new();
     for (y, &yi) in ys.iter().zip(&yis) {
         let mut values = Vec::new();
@@ -206,13 +277,26 @@ fn wide_format(table: &DataTable, x: &str, ys: &[String], rename: &[(String, Str
 }
 
 /// One row per value: `x: schooljaar, series: onderwijstype, y: percentage`.
-fn long_format(table: &DataTable, x: &str, series_col: &str, ys: &[String], rename: &[(String, String)]) -> Result<ChartData, Problem> {
+fn long_format(
+    table: &DataTable,
+    x: &str,
+    series_col: &str,
+    ys: &[String],
+    rename: &[(String, String)],
+) -> Result<ChartData, Problem> {
     let xi = table.require_column(x).map_err(|m| Problem::Key("x", m))?;
-    let si = table.require_column(series_col).map_err(|m| Problem::Key("series", m))?;
+    let si = table
+        .require_column(series_col)
+        .map_err(|m| Problem::Key("series", m))?;
     if ys.len() != 1 {
-        return Err(Problem::Key("y", "with `series`, `y` names exactly one column (the values)".to_string()));
+        return Err(Problem::Key(
+            "y",
+            "with `series`, `y` names exactly one column (the values)".to_string(),
+        ));
     }
-    let yi = table.require_column(&ys[0]).map_err(|m| Problem::Key("y", m))?;
+    let yi = table
+        .require_column(&ys[0])
+        .map_err(|m| Problem::Key("y", m))?;
     let mut categories: Vec<String> = Vec::new();
     let mut row_of_category = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -242,8 +326,14 @@ fn long_format(table: &DataTable, x: &str, series_col: &str, ys: &[String], rena
         if Some(r) == totals {
             continue;
         }
-        let c = categories.iter().position(|c| *c == category_text(&row.cells[xi])).unwrap();
-        let s = names.iter().position(|n| *n == category_text(&row.cells[si])).unwrap();
+        let c = categories
+            .iter()
+            .position(|c| *c == category_text(&row.cells[xi]))
+            .unwrap();
+        let s = names
+            .iter()
+            .position(|n| *n == category_text(&row.cells[si]))
+            .unwrap();
         series[s].values[c] = numeric(table, r, yi)?;
     }
     Ok(ChartData {
@@ -259,15 +349,28 @@ fn numeric(table: &DataTable, r: usize, c: usize) -> Result<Option<f64>, Problem
         Cell::Missing => Ok(None),
         other => Err(Problem::Cell(Box::new(
             table
-                .cell_diagnostic(r, c, format!("`{}` in column `{}` is not a number, so it cannot be charted", category_text(other), table.columns[c].name))
-                .with_hint("charts need numbers; leave the cell empty when the value is not available"),
+                .cell_diagnostic(
+                    r,
+                    c,
+                    format!(
+                        "`{}` in column `{}` is not a number, so it cannot be charted",
+                        category_text(other),
+                        table.columns[c].name
+                    ),
+                )
+                .with_hint(
+                    "charts need numbers; leave the cell empty when the value is not available",
+                ),
         ))),
     }
 }
 
 fn column_values(table: &DataTable, rows: &[usize], col: &str) -> Result<Vec<Option<f64>>, String> {
     let ci = table.require_column(col)?;
-    Ok(rows.iter().map(|&r| table.rows[r].cells[ci].as_f64()).collect())
+    Ok(rows
+        .iter()
+        .map(|&r| table.rows[r].cells[ci].as_f64())
+        .collect())
 }
 
 /// A category label as readers see it.
@@ -294,7 +397,11 @@ fn data_table(
 ) -> String {
     let words = Words::new(env.lang);
     let pct = unit == Some("%");
-    let all: Vec<f64> = data.series.iter().flat_map(|s| s.values.iter().flatten().copied()).collect();
+    let all: Vec<f64> = data
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten().copied())
+        .collect();
     let dec = decimals.unwrap_or_else(|| numeric_decimals(all.iter().copied()));
     let mut h = format!(
         "<details class=\"figure__data\">\n<summary>{} <span class=\"visually-hidden\">({})</span></summary>\n<div class=\"table-scroll\">\n<table class=\"data-table\">\n<thead><tr><th scope=\"col\">{}</th>",
@@ -303,10 +410,16 @@ fn data_table(
         esc(x_label)
     );
     for s in &data.series {
-        h.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", esc(&s.name)));
+        h.push_str(&format!(
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            esc(&s.name)
+        ));
     }
     if let Some((label, _)) = targets {
-        h.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", esc(label)));
+        h.push_str(&format!(
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            esc(label)
+        ));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     let mut any_missing = false;
@@ -324,7 +437,10 @@ fn data_table(
     }
     h.push_str("</tbody>\n</table>\n</div>\n");
     if any_missing {
-        h.push_str(&format!("<p class=\"figure__notes\">{}</p>\n", words.missing_note));
+        h.push_str(&format!(
+            "<p class=\"figure__notes\">{}</p>\n",
+            words.missing_note
+        ));
     }
     h.push_str("</details>\n");
     h

@@ -46,7 +46,8 @@ impl<'a> Fields<'a> {
 
     pub fn error(&mut self, key: &str, msg: impl Into<String>, hint: impl Into<String>) {
         let (l, c) = self.line(key);
-        self.errors.push(Diagnostic::new(self.file, l, c, msg).with_hint(hint));
+        self.errors
+            .push(Diagnostic::new(self.file, l, c, msg).with_hint(hint));
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -64,7 +65,11 @@ impl<'a> Fields<'a> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => {
-                self.error(key, format!("`{key}` must be text"), format!("write `{key}: some text`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be text"),
+                    format!("write `{key}: some text`"),
+                );
                 None
             }
         }
@@ -72,10 +77,16 @@ impl<'a> Fields<'a> {
 
     pub fn required_str(&mut self, key: &str, hint: &str) -> Option<String> {
         let v = self.str(key);
-        if v.as_deref().is_none_or(|s| s.trim().is_empty()) && !self.errors.iter().any(|e| e.message.contains(&format!("`{key}`"))) {
+        if v.as_deref().is_none_or(|s| s.trim().is_empty())
+            && !self
+                .errors
+                .iter()
+                .any(|e| e.message.contains(&format!("`{key}`")))
+        {
             let (l, c) = (self.base, 1);
             self.errors.push(
-                Diagnostic::new(self.file, l, c, format!("this block needs `{key}`")).with_hint(hint.to_string()),
+                Diagnostic::new(self.file, l, c, format!("this block needs `{key}`"))
+                    .with_hint(hint.to_string()),
             );
             return None;
         }
@@ -91,7 +102,11 @@ impl<'a> Fields<'a> {
                     match scalar(&item) {
                         Some(s) => out.push(s),
                         None => {
-                            self.error(key, format!("`{key}` must be a list of names"), format!("write `{key}: [a, b]`"));
+                            self.error(
+                                key,
+                                format!("`{key}` must be a list of names"),
+                                format!("write `{key}: [a, b]`"),
+                            );
                             return None;
                         }
                     }
@@ -101,7 +116,11 @@ impl<'a> Fields<'a> {
             other => match scalar(&other) {
                 Some(s) => Some(vec![s]),
                 None => {
-                    self.error(key, format!("`{key}` must be a name or a list of names"), format!("write `{key}: [a, b]`"));
+                    self.error(
+                        key,
+                        format!("`{key}` must be a name or a list of names"),
+                        format!("write `{key}: [a, b]`"),
+                    );
                     None
                 }
             },
@@ -117,7 +136,11 @@ impl<'a> Fields<'a> {
                     match (scalar(&k), scalar(&v)) {
                         (Some(k), Some(v)) => out.push((k, v)),
                         _ => {
-                            self.error(key, format!("`{key}` must map names to texts"), format!("write `{key}: {{column: Label}}`"));
+                            self.error(
+                                key,
+                                format!("`{key}` must map names to texts"),
+                                format!("write `{key}: {{column: Label}}`"),
+                            );
                             return None;
                         }
                     }
@@ -125,7 +148,11 @@ impl<'a> Fields<'a> {
                 Some(out)
             }
             _ => {
-                self.error(key, format!("`{key}` must map names to texts"), format!("write `{key}: {{column: Label}}`"));
+                self.error(
+                    key,
+                    format!("`{key}` must map names to texts"),
+                    format!("write `{key}: {{column: Label}}`"),
+                );
                 None
             }
         }
@@ -136,7 +163,11 @@ impl<'a> Fields<'a> {
         match number_value(&v) {
             Some(n) => Some(n),
             None => {
-                self.error(key, format!("`{key}` must be a number"), format!("write `{key}: 1.4` (or `\"1,4\"`)"));
+                self.error(
+                    key,
+                    format!("`{key}` must be a number"),
+                    format!("write `{key}: 1.4` (or `\"1,4\"`)"),
+                );
                 None
             }
         }
@@ -146,7 +177,11 @@ impl<'a> Fields<'a> {
         match self.raw(key)? {
             Value::Bool(b) => Some(b),
             _ => {
-                self.error(key, format!("`{key}` must be true or false"), format!("write `{key}: true`"));
+                self.error(
+                    key,
+                    format!("`{key}` must be true or false"),
+                    format!("write `{key}: true`"),
+                );
                 None
             }
         }
@@ -188,10 +223,13 @@ pub fn number_value(v: &Value) -> Option<f64> {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => {
             let t = s.trim().trim_end_matches('%').trim();
-            let t = if t.contains(',') && !t.contains('.') { t.replace(',', ".") } else { t.to_string() };
+            let t = if t.contains(',') && !t.contains('.') {
+                t.replace(',', ".")
+            } else {
+                t.to_string()
+            };
             t.parse().ok()
         }
         _ => None,
     }
 }
-

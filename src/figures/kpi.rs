@@ -27,8 +27,15 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         Value::Sequence(items) => items,
         Value::Mapping(m) => vec![Value::Mapping(m)],
         _ => {
-            return Err(vec![Diagnostic::new(env.file, block.line, 1, "a kpi block is a list of tiles")
-                .with_hint("write one tile per line: `- {label: Vsv-aandeel, value: 1.45, unit: \"%\"}`")])
+            return Err(vec![Diagnostic::new(
+                env.file,
+                block.line,
+                1,
+                "a kpi block is a list of tiles",
+            )
+            .with_hint(
+                "write one tile per line: `- {label: Vsv-aandeel, value: 1.45, unit: \"%\"}`",
+            )])
         }
     };
     let mut tiles = Vec::new();
@@ -44,14 +51,21 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     for (i, item) in items.into_iter().enumerate() {
         let line = item_lines.get(i).copied().unwrap_or(block.line);
         let Value::Mapping(map) = item else {
-            errors.push(Diagnostic::new(env.file, line, 1, "a tile must be a group of `key: value`").with_hint("write `- {label: ..., value: ...}`"));
+            errors.push(
+                Diagnostic::new(env.file, line, 1, "a tile must be a group of `key: value`")
+                    .with_hint("write `- {label: ..., value: ...}`"),
+            );
             continue;
         };
         let mut f = Fields::new(map, "", env.file, line);
         let label = f.required_str("label", "every tile needs a `label`");
         let value = f.number("value");
         if !f.has("value") {
-            f.error("value", "a tile needs a `value`", "write `value: 1.45` (leave it empty for a missing value: `value: null`)");
+            f.error(
+                "value",
+                "a tile needs a `value`",
+                "write `value: 1.45` (leave it empty for a missing value: `value: null`)",
+            );
         }
         let tile = Tile {
             label: label.unwrap_or_default(),
@@ -96,7 +110,11 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             }
         };
         let met = match (t.value, t.target) {
-            (Some(v), Some(target)) => Some(if t.lower_is_better { v <= target } else { v >= target }),
+            (Some(v), Some(target)) => Some(if t.lower_is_better {
+                v <= target
+            } else {
+                v >= target
+            }),
             _ => None,
         };
         let class = match met {
@@ -104,7 +122,10 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             Some(false) => " kpi--not-met",
             None => "",
         };
-        h.push_str(&format!("<li class=\"kpi{class}\">\n<p class=\"kpi__label\">{}</p>\n", esc(&t.label)));
+        h.push_str(&format!(
+            "<li class=\"kpi{class}\">\n<p class=\"kpi__label\">{}</p>\n",
+            esc(&t.label)
+        ));
         match t.value {
             Some(v) => h.push_str(&format!("<p class=\"kpi__value\">{}</p>\n", fmt(v))),
             None => h.push_str(&format!(
@@ -119,9 +140,23 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             let (arrow, direction) = if zero {
                 ("", "kpi__change--same")
             } else if change > 0.0 {
-                ("▲", if t.lower_is_better { "kpi__change--worse" } else { "kpi__change--better" })
+                (
+                    "▲",
+                    if t.lower_is_better {
+                        "kpi__change--worse"
+                    } else {
+                        "kpi__change--better"
+                    },
+                )
             } else {
-                ("▼", if t.lower_is_better { "kpi__change--better" } else { "kpi__change--worse" })
+                (
+                    "▼",
+                    if t.lower_is_better {
+                        "kpi__change--better"
+                    } else {
+                        "kpi__change--worse"
+                    },
+                )
             };
             let amount = if zero {
                 words.unchanged.to_string()
@@ -142,14 +177,22 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             ));
         }
         if let (Some(target), Some(met)) = (t.target, met) {
-            let (icon, verdict) = if met { ("✓", words.target_met) } else { ("✗", words.target_not_met) };
+            let (icon, verdict) = if met {
+                ("✓", words.target_met)
+            } else {
+                ("✗", words.target_not_met)
+            };
             h.push_str(&format!(
                 "<p class=\"kpi__target\"><span aria-hidden=\"true\">{icon}</span> {} {}: {verdict}</p>\n",
                 words.target,
                 fmt(target)
             ));
         } else if let Some(target) = t.target {
-            h.push_str(&format!("<p class=\"kpi__target\">{} {}</p>\n", words.target, fmt(target)));
+            h.push_str(&format!(
+                "<p class=\"kpi__target\">{} {}</p>\n",
+                words.target,
+                fmt(target)
+            ));
         }
         if let Some(n) = &t.note {
             h.push_str(&format!("<p class=\"kpi__note\">{}</p>\n", esc(n)));

@@ -92,7 +92,10 @@ pub struct BlockEnv<'a> {
 }
 
 /// Renders a `chart`, `table` or `kpi` block; `Ok(None)` for any other fenced block.
-pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<Option<String>, Vec<Diagnostic>> {
+pub fn render_block(
+    block: &FencedBlock,
+    env: &mut BlockEnv,
+) -> Result<Option<String>, Vec<Diagnostic>> {
     match block.kind {
         "chart" => chart_block::render(block, env).map(Some),
         "table" => table_html::render_block(block, env).map(Some),
@@ -102,7 +105,13 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<Option<St
 }
 
 /// Claims the next number for a figure or table and records it.
-fn register(env: &mut BlockEnv, kind: FigureKind, id: Option<&str>, title: &str, line: usize) -> FigureRef {
+fn register(
+    env: &mut BlockEnv,
+    kind: FigureKind,
+    id: Option<&str>,
+    title: &str,
+    line: usize,
+) -> FigureRef {
     let number = env.numbering.next(kind);
     let word = Words::new(env.lang);
     let generated = format!(
@@ -133,7 +142,9 @@ fn check_id(id: &str, kind: FigureKind) -> Result<(), String> {
         FigureKind::Figure => "fig-",
         FigureKind::Table => "tbl-",
     };
-    let valid_chars = id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    let valid_chars = id
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !id.starts_with(prefix) || id.len() <= prefix.len() || !valid_chars {
         return Err(format!(
             "the id `{id}` must start with `{prefix}` and use only lowercase letters, digits and hyphens, e.g. `{prefix}vsv-trend`"
@@ -189,7 +200,10 @@ pub fn link_xrefs(
             } else {
                 format!("{}{}#{}", crate::site::links::ROOT, r.page_path, r.id)
             };
-            format!("<a class=\"xref\" href=\"{href}\">{word}&nbsp;{}</a>", r.number)
+            format!(
+                "<a class=\"xref\" href=\"{href}\">{word}&nbsp;{}</a>",
+                r.number
+            )
         }
         None => {
             let (line, col) = find_reference(source_text, id).unwrap_or((0, 0));
@@ -200,8 +214,13 @@ pub fn link_xrefs(
                 None => "give the chart or table block an `id: fig-...` or `id: tbl-...` and refer to it with `@fig-...`".to_string(),
             };
             errors.push(
-                Diagnostic::new(file, line + first_line.saturating_sub(1), col, format!("reference to unknown figure or table `@{id}`"))
-                    .with_hint(hint),
+                Diagnostic::new(
+                    file,
+                    line + first_line.saturating_sub(1),
+                    col,
+                    format!("reference to unknown figure or table `@{id}`"),
+                )
+                .with_hint(hint),
             );
             format!("@{id}")
         }

@@ -9,11 +9,18 @@ use crate::data::{DataTable, Filter};
 /// Reads `data`, `where`, `derive` and `sort` and applies them in that order. Problems are
 /// recorded in `f` at the line of the key that caused them.
 pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
-    let name = f.required_str("data", "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv")?;
+    let name = f.required_str(
+        "data",
+        "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv",
+    )?;
     let mut table = match env.data.lookup(&name) {
         Ok(t) => t.clone(),
         Err(msg) => {
-            f.error("data", msg, "data files live in the data/ folder; give the path without extension");
+            f.error(
+                "data",
+                msg,
+                "data files live in the data/ folder; give the path without extension",
+            );
             return None;
         }
     };
@@ -26,7 +33,8 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !applicable.is_empty() {
-            match Filter::from_yaml(&Value::Mapping(applicable)).and_then(|flt| table.filter(&flt)) {
+            match Filter::from_yaml(&Value::Mapping(applicable)).and_then(|flt| table.filter(&flt))
+            {
                 Ok(t) => table = t,
                 Err(msg) => {
                     f.error("data", msg, "check the page's data key");
@@ -40,7 +48,11 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
         match Filter::from_yaml(&cond).and_then(|flt| table.filter(&flt)) {
             Ok(t) => table = t,
             Err(msg) => {
-                f.error("where", msg, "write conditions as `where: {column: value}` or `where: {column: \">= 2\"}`");
+                f.error(
+                    "where",
+                    msg,
+                    "write conditions as `where: {column: value}` or `where: {column: \">= 2\"}`",
+                );
                 return None;
             }
         }
@@ -50,7 +62,11 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             match table.derive(&name, &expr) {
                 Ok(t) => table = t,
                 Err(msg) => {
-                    f.error("derive", msg, "write `derive: {aandeel: \"aantal / deelnemers * 100\"}`");
+                    f.error(
+                        "derive",
+                        msg,
+                        "write `derive: {aandeel: \"aantal / deelnemers * 100\"}`",
+                    );
                     return None;
                 }
             }
@@ -64,7 +80,11 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
         match table.sort_by(col, desc) {
             Ok(t) => table = t,
             Err(msg) => {
-                f.error("sort", msg, "write `sort: column` (ascending) or `sort: -column` (descending)");
+                f.error(
+                    "sort",
+                    msg,
+                    "write `sort: column` (ascending) or `sort: -column` (descending)",
+                );
                 return None;
             }
         }

@@ -30,15 +30,27 @@ struct Group {
 pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Diagnostic>> {
     let value = parse_yaml(block.body, env.file, block.line).map_err(|e| vec![e])?;
     let Value::Mapping(map) = value else {
-        return Err(vec![Diagnostic::new(env.file, block.line, 1, "a table block must be a list of `key: value` lines")
-            .with_hint("start with `data: ...`")]);
+        return Err(vec![Diagnostic::new(
+            env.file,
+            block.line,
+            1,
+            "a table block must be a list of `key: value` lines",
+        )
+        .with_hint("start with `data: ...`")]);
     };
     let mut f = Fields::new(map, block.body, env.file, block.line);
-    let title = f.required_str("title", "give the table a title: `title: Uitschrijvingen per instelling`");
+    let title = f.required_str(
+        "title",
+        "give the table a title: `title: Uitschrijvingen per instelling`",
+    );
     let id = f.str("id");
     if let Some(id) = &id {
         if let Err(msg) = check_id(id, FigureKind::Table) {
-            f.error("id", msg, "table ids start with `tbl-`; refer to them in the text as `@tbl-...`");
+            f.error(
+                "id",
+                msg,
+                "table ids start with `tbl-`; refer to them in the text as `@tbl-...`",
+            );
         }
     }
     let table = prepare(&mut f, env);
@@ -68,7 +80,10 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     if let Some(t) = &total {
         if t != "sum" {
             let (l, c) = key_line(block, "total");
-            errors.push(Diagnostic::new(env.file, l, c, format!("unknown `total: {t}`")).with_hint("use `total: sum` for a computed totals row"));
+            errors.push(
+                Diagnostic::new(env.file, l, c, format!("unknown `total: {t}`"))
+                    .with_hint("use `total: sum` for a computed totals row"),
+            );
         }
     }
     if !errors.is_empty() {
@@ -106,17 +121,21 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             Ok(i) => i,
             Err(msg) => {
                 let (l, c) = key_line(block, "columns");
-                return Err(vec![Diagnostic::new(env.file, l, c, msg).with_hint("list the columns to show: `columns: [instelling, mbo1, mbo2]`")]);
+                return Err(vec![Diagnostic::new(env.file, l, c, msg).with_hint(
+                    "list the columns to show: `columns: [instelling, mbo1, mbo2]`",
+                )]);
             }
         };
         let kind = table.columns[index].kind;
         let numeric = kind.is_numeric();
+        let needed = numeric_decimals(table.rows.iter().filter_map(|r| r.cells[index].as_f64()));
+        // A table-wide `decimals` is for the columns with fractions; counts stay whole.
         let decimals = decimals_map
             .iter()
             .find(|(c, _)| c == name)
             .map(|(_, d)| *d)
-            .or(decimals_all)
-            .unwrap_or_else(|| numeric_decimals(table.rows.iter().filter_map(|r| r.cells[index].as_f64())));
+            .or(decimals_all.filter(|_| needed > 0 || kind == ColumnKind::Percent))
+            .unwrap_or(needed);
         let display_name = match pivot.is_some() {
             // Pivoted columns are named `group|value`; the header shows the value's label.
             true => name.rsplit('|').next().unwrap_or(name).to_string(),
@@ -162,17 +181,36 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             .as_deref()
             .and_then(|mc| table.column_index(mc))
             .and_then(|mi| row.cells[mi].as_text().map(str::to_string))
-            .map(|s| s.split([';', ',']).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+            .map(|s| {
+                s.split([';', ','])
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
-        let first_text = cell_text(&row.cells[cols.first().map(|c| c.index).unwrap_or(0)], env.lang);
+        let first_text = cell_text(
+            &row.cells[cols.first().map(|c| c.index).unwrap_or(0)],
+            env.lang,
+        );
         let is_highlight = highlight.iter().any(|h| *h == first_text);
-        html.push_str(if is_highlight { "<tr class=\"is-highlight\">" } else { "<tr>" });
+        html.push_str(if is_highlight {
+            "<tr class=\"is-highlight\">"
+        } else {
+            "<tr>"
+        });
         for (i, col) in cols.iter().enumerate() {
             let cell = &row.cells[col.index];
             let mark = marked.iter().any(|m| *m == table.columns[col.index].name);
             any_marked |= mark;
             any_missing |= cell.is_missing() && col.numeric;
-            html.push_str(&cell_html(cell, col, i == 0, mark.then_some(mark_symbol.as_str()), env.lang, &words));
+            html.push_str(&cell_html(
+                cell,
+                col,
+                i == 0,
+                mark.then_some(mark_symbol.as_str()),
+                env.lang,
+                &words,
+            ));
         }
         html.push_str("</tr>\n");
     }
@@ -183,7 +221,14 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     if let Some(tr) = totals_row {
         html.push_str("<tfoot>\n<tr>");
         for (i, col) in cols.iter().enumerate() {
-            html.push_str(&cell_html(&table.rows[tr].cells[col.index], col, i == 0, None, env.lang, &words));
+            html.push_str(&cell_html(
+                &table.rows[tr].cells[col.index],
+                col,
+                i == 0,
+                None,
+                env.lang,
+                &words,
+            ));
         }
         html.push_str("</tr>\n</tfoot>\n");
     } else if total.is_some() {
@@ -234,7 +279,11 @@ fn header(cols: &[Col], groups: &[Group]) -> String {
         h.push_str("<tr>");
         h.push_str(&th(&cols[0], " rowspan=\"2\""));
         for g in groups {
-            h.push_str(&format!("<th scope=\"colgroup\" colspan=\"{}\" class=\"group\">{}</th>", g.span, esc(&g.label)));
+            h.push_str(&format!(
+                "<th scope=\"colgroup\" colspan=\"{}\" class=\"group\">{}</th>",
+                g.span,
+                esc(&g.label)
+            ));
         }
         for c in &cols[cols.len() - trail..] {
             h.push_str(&th(c, " rowspan=\"2\""));
@@ -257,26 +306,47 @@ fn th(c: &Col, extra: &str) -> String {
     )
 }
 
-fn cell_html(cell: &Cell, col: &Col, row_header: bool, mark: Option<&str>, lang: Lang, words: &Words) -> String {
+fn cell_html(
+    cell: &Cell,
+    col: &Col,
+    row_header: bool,
+    mark: Option<&str>,
+    lang: Lang,
+    words: &Words,
+) -> String {
     if row_header {
         return format!("<th scope=\"row\">{}</th>", esc(&cell_text(cell, lang)));
     }
     if col.numeric {
         let mut s = format_cell(cell.as_f64(), col.decimals, col.percent, lang, words);
         if let (Some(m), Some(_)) = (mark, cell.as_f64()) {
-            s = s.replacen("</td>", &format!("<span class=\"mark\">{}</span></td>", esc(m)), 1);
+            s = s.replacen(
+                "</td>",
+                &format!("<span class=\"mark\">{}</span></td>", esc(m)),
+                1,
+            );
         }
         return s;
     }
     let text = cell_text(cell, lang);
     if cell.is_missing() {
-        return format_cell(None, 0, false, lang, words).replacen(" class=\"num is-missing\"", " class=\"is-missing\"", 1);
+        return format_cell(None, 0, false, lang, words).replacen(
+            " class=\"num is-missing\"",
+            " class=\"is-missing\"",
+            1,
+        );
     }
     format!("<td>{}</td>", esc(&text))
 }
 
 /// A numeric `<td>`; missing values show "–" with the words for screen readers.
-pub(super) fn format_cell(v: Option<f64>, decimals: usize, percent: bool, lang: Lang, words: &Words) -> String {
+pub(super) fn format_cell(
+    v: Option<f64>,
+    decimals: usize,
+    percent: bool,
+    lang: Lang,
+    words: &Words,
+) -> String {
     match v {
         Some(v) => {
             let s = if percent { lang.percent(v, decimals) } else { lang.number(v, decimals) };
@@ -303,18 +373,26 @@ fn cell_text(cell: &Cell, lang: Lang) -> String {
     }
 }
 
-fn mark_settings(marks: &Option<Value>, table: &DataTable, lang: Lang) -> (Option<String>, String, String) {
+fn mark_settings(
+    marks: &Option<Value>,
+    table: &DataTable,
+    lang: Lang,
+) -> (Option<String>, String, String) {
     let default_note = Words::new(lang).incomplete_note.to_string();
     match marks {
         Some(Value::Mapping(m)) => (
             m.get("column").and_then(scalar),
-            m.get("symbol").and_then(scalar).unwrap_or_else(|| "*".to_string()),
+            m.get("symbol")
+                .and_then(scalar)
+                .unwrap_or_else(|| "*".to_string()),
             m.get("note").and_then(scalar).unwrap_or(default_note),
         ),
         Some(v) => (scalar(v), "*".to_string(), default_note),
         // By convention a column `onvolledig` names the incomplete cells.
         None => (
-            table.column_index("onvolledig").map(|_| "onvolledig".to_string()),
+            table
+                .column_index("onvolledig")
+                .map(|_| "onvolledig".to_string()),
             "*".to_string(),
             default_note,
         ),
@@ -333,8 +411,10 @@ fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>
             None => Vec::new(),
         }
     };
-    let rows_col = name(get("rows")).ok_or("`pivot` needs `rows` (the column whose values become rows)")?;
-    let cols_col = name(get("columns")).ok_or("`pivot` needs `columns` (the column whose values become column groups)")?;
+    let rows_col =
+        name(get("rows")).ok_or("`pivot` needs `rows` (the column whose values become rows)")?;
+    let cols_col = name(get("columns"))
+        .ok_or("`pivot` needs `columns` (the column whose values become column groups)")?;
     let values = list(get("values"));
     if values.is_empty() {
         return Err("`pivot` needs `values` (the columns shown under each group)".to_string());
@@ -342,8 +422,14 @@ fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>
     let keep = list(get("keep"));
     let ri = table.require_column(&rows_col)?;
     let ci = table.require_column(&cols_col)?;
-    let vis: Vec<usize> = values.iter().map(|v| table.require_column(v)).collect::<Result<_, _>>()?;
-    let kis: Vec<usize> = keep.iter().map(|v| table.require_column(v)).collect::<Result<_, _>>()?;
+    let vis: Vec<usize> = values
+        .iter()
+        .map(|v| table.require_column(v))
+        .collect::<Result<_, _>>()?;
+    let kis: Vec<usize> = keep
+        .iter()
+        .map(|v| table.require_column(v))
+        .collect::<Result<_, _>>()?;
 
     let mut row_keys: Vec<String> = Vec::new();
     let mut col_keys: Vec<String> = Vec::new();
@@ -370,17 +456,28 @@ fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>
     }
     let mut rows = Vec::new();
     for rk in &row_keys {
-        let source_rows: Vec<&crate::data::Row> = table.rows.iter().filter(|r| cell_text(&r.cells[ri], Lang::Nl) == *rk).collect();
+        let source_rows: Vec<&crate::data::Row> = table
+            .rows
+            .iter()
+            .filter(|r| cell_text(&r.cells[ri], Lang::Nl) == *rk)
+            .collect();
         let first = source_rows[0];
         let mut cells = vec![first.cells[ri].clone()];
         for ck in &col_keys {
-            let found = source_rows.iter().find(|r| cell_text(&r.cells[ci], Lang::Nl) == *ck);
+            let found = source_rows
+                .iter()
+                .find(|r| cell_text(&r.cells[ci], Lang::Nl) == *ck);
             for &vi in &vis {
                 cells.push(found.map(|r| r.cells[vi].clone()).unwrap_or(Cell::Missing));
             }
         }
         for &ki in &kis {
-            let v = source_rows.iter().map(|r| &r.cells[ki]).find(|c| !c.is_missing()).cloned().unwrap_or(Cell::Missing);
+            let v = source_rows
+                .iter()
+                .map(|r| &r.cells[ki])
+                .find(|c| !c.is_missing())
+                .cloned()
+                .unwrap_or(Cell::Missing);
             cells.push(v);
         }
         rows.push(crate::data::Row {
@@ -389,7 +486,13 @@ fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>
             cells,
         });
     }
-    let groups = col_keys.iter().map(|ck| Group { label: ck.clone(), span: vis.len() }).collect();
+    let groups = col_keys
+        .iter()
+        .map(|ck| Group {
+            label: ck.clone(),
+            span: vis.len(),
+        })
+        .collect();
     Ok((
         DataTable {
             name: table.name.clone(),

@@ -15,9 +15,9 @@ use tera::{Context, Value};
 
 use crate::config::SiteConfig;
 use crate::content::{self, Content, Page, PageId, PageKind};
-use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
 use crate::output::{Sink, Staging};
 use crate::templates::theme::StaticSource;
@@ -262,7 +262,10 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
         lang,
     };
     let palette: Vec<String> = match inputs.theme.settings.get("chart_palette") {
-        Some(serde_yaml::Value::Sequence(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(serde_yaml::Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     };
     let content = &inputs.content;
@@ -338,8 +341,18 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
         for r in refs.into_iter().filter(|r| r.explicit) {
             if let Some(first) = registry.get(&r.id) {
                 errors.push(
-                    Diagnostic::new(&r.file, r.line, 1, format!("the id `{}` is already used at {}:{}", r.id, first.file.display(), first.line))
-                        .with_hint("every figure and table id must be unique; rename one of them"),
+                    Diagnostic::new(
+                        &r.file,
+                        r.line,
+                        1,
+                        format!(
+                            "the id `{}` is already used at {}:{}",
+                            r.id,
+                            first.file.display(),
+                            first.line
+                        ),
+                    )
+                    .with_hint("every figure and table id must be unique; rename one of them"),
                 );
             } else {
                 registry.insert(r.id.clone(), r);
@@ -350,13 +363,25 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
     errors.take_result()?;
 
     // Cross-references, now that every figure has its number.
-    let mut pages: Vec<RenderedPage> = pages.into_iter().map(|p| p.expect("every page rendered")).collect();
+    let mut pages: Vec<RenderedPage> = pages
+        .into_iter()
+        .map(|p| p.expect("every page rendered"))
+        .collect();
     let xref_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
         .zip(&content.pages)
         .map(|(r, page)| {
             let mut errs = Vec::new();
-            r.html = figures::link_xrefs(&r.html, &registry, &page.path, lang, &page.source, &page.body, page.body_line, &mut errs);
+            r.html = figures::link_xrefs(
+                &r.html,
+                &registry,
+                &page.path,
+                lang,
+                &page.source,
+                &page.body,
+                page.body_line,
+                &mut errs,
+            );
             errs
         })
         .collect();
