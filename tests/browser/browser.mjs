@@ -78,8 +78,10 @@ export function fileToUrlPath(file) {
  * print (the file that should exist for that page).
  */
 export function pageArgToPage(dir, arg) {
-  let p = arg.trim().replace(/^\/+/, '');
-  if (p === '' || p === '.') p = '';
+  const trailing = /\/$/.test(arg.trim());
+  let p = path.posix.normalize('/' + arg.trim()).replace(/^\/+/, ''); // "./a//b/../c" -> "a/c"
+  if (p === '.' || p === '/') p = '';
+  if (trailing && p && !p.endsWith('/')) p += '/';
   const abs = path.join(dir, p);
   let isDir = p === '' || p.endsWith('/');
   if (!isDir) {

@@ -31,6 +31,8 @@ expect_line() {
 
 prefix=/rmc-achterhoek/
 
+expect_exit 0 serve-unit-tests node --test serve.test.mjs
+
 expect_exit 0 a11y-good node a11y.mjs fixtures/good
 expect_exit 0 a11y-good-prefix node a11y.mjs fixtures/good --prefix "$prefix"
 expect_exit 1 a11y-bad node a11y.mjs fixtures/bad --prefix "$prefix"
