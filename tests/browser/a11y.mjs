@@ -10,6 +10,7 @@
 //   - no JavaScript errors in the console;
 //   - every file the page loads from the site itself (CSS, fonts, images, scripts) must load:
 //     with --prefix this catches links that assume the site lives at the domain root;
+//   - every link (<a href>) to a page or file of the site itself must lead somewhere;
 //   - <html> must have a lang attribute, and there must be at most one <h1>.
 // Files loaded from other sites are blocked (no network during tests) and reported as warnings.
 //
@@ -96,6 +97,15 @@ const targetToString = (target) => (target || []).map((t) => (Array.isArray(t) ?
  * Event listeners write into `state`, which is swapped for every page; between pages
  * the tab goes to about:blank so late events of one page cannot land on the next.
  */
+/** HTTP status of a same-site URL (following redirects), fetched once per run. */
+const linkCache = new Map();
+function linkStatus(url) {
+  if (!linkCache.has(url)) {
+    linkCache.set(url, fetch(url, { method: 'HEAD' }).then((r) => r.status, () => 0));
+  }
+  return linkCache.get(url);
+}
+
 async function openTab(browser, axeSource, server) {
   const origin = server.origin;
   const autoFavicon = `${origin}/favicon.ico`; // Chromium asks for it by itself
@@ -111,6 +121,10 @@ async function openTab(browser, axeSource, server) {
     return decodeURI(x.pathname) + x.search;
   };
   const outsidePrefix = (u) => server.prefix !== '/' && !new URL(u).pathname.startsWith(server.prefix);
+  const fixHint = (u, otherwise) =>
+    outsidePrefix(u)
+      ? `the site is served under ${server.prefix} but this link points outside it (it starts at the domain root "/"); use a relative link or include the site's base path`
+      : otherwise;
 
   const context = await browser.newContext({
     viewport: { width: WIDTHS[0], height: HEIGHT },
@@ -129,6 +143,7 @@ async function openTab(browser, axeSource, server) {
     consoleErrors: [],
     iconUrls: new Set([autoFavicon]),
     declaredIcons: [],
+    deadLinks: [],
   });
   let state = newState();
 
@@ -202,7 +217,20 @@ async function openTab(browser, axeSource, server) {
         lang: document.documentElement.getAttribute('lang'),
         h1s: [...document.querySelectorAll('h1')].map((h) => ({ text: h.textContent, html: h.outerHTML })),
         icons: [...document.querySelectorAll('link[rel~="icon" i], link[rel~="apple-touch-icon" i]')].map((l) => l.href).filter(Boolean),
+        links: [...document.querySelectorAll('a[href], area[href]')].map((a) => ({ href: a.href, html: a.outerHTML })),
       }));
+      // Links to pages and downloads of the site itself must lead somewhere (checked once per
+      // URL for the whole run; with --prefix this catches menus that link to "/nieuws/").
+      const links = new Map();
+      for (const l of info.links) {
+        if (!/^https?:/.test(l.href) || !sameOrigin(l.href)) continue;
+        const u = l.href.replace(/#.*$/, '');
+        if (!links.has(u)) links.set(u, l.html);
+      }
+      for (const [u, html] of links) {
+        const status = await linkStatus(u);
+        if (status >= 400 || status === 0) st.deadLinks.push({ url: u, html, status });
+      }
       // Chromium loads icons outside the page's network events (and asks for /favicon.ico on
       // its own when none is declared), so declared icons are fetched here instead.
       st.declaredIcons = info.icons;
@@ -287,14 +315,22 @@ async function openTab(browser, axeSource, server) {
       for (const [u, b] of st.broken) {
         if (u === autoFavicon && !st.declaredIcons.includes(u)) continue;
         const kind = st.iconUrls.has(u) ? 'icon' : RESOURCE_KINDS[b.type] || 'file';
-        const hint = outsidePrefix(u)
-          ? `the site is served under ${server.prefix} but this link points outside it (it starts at the domain root "/"); use a relative link or include the site's base path`
-          : 'check that the file exists in the generated site and that the link is spelled correctly';
+        const hint = fixHint(u, 'check that the file exists in the generated site and that the link is spelled correctly');
         add({
           impact: 'serious',
           rule: 'broken-resource',
           help: `this page uses a file that could not be loaded: ${sitePath(u)} (${kind}, ${b.why})`,
           detail: hint,
+        });
+      }
+      for (const d of st.deadLinks) {
+        add({
+          impact: 'serious',
+          rule: 'broken-link',
+          help: `link to a page or file that does not exist: ${sitePath(d.url)} (${d.status ? `HTTP ${d.status}` : 'no answer'})`,
+          target: 'a',
+          html: oneLine(d.html),
+          detail: fixHint(d.url, 'check the link target: the page or file is not in the generated site'),
         });
       }
       for (const u of st.external) {

@@ -40,6 +40,7 @@ expect_line a11y-bad '^index\.html: \[critical\] image-alt: ' 'missing alt text'
 expect_line a11y-bad '^index\.html: \[serious\] color-contrast: .*Deze tekst is te licht' 'low-contrast text'
 expect_line a11y-bad '^index\.html: \[serious\] html-has-lang: ' 'missing lang'
 expect_line a11y-bad '^index\.html: \[serious\] broken-resource: .* /style\.css \(stylesheet \(CSS\), HTTP 404\)' 'the root-relative /style.css broken under the prefix'
+expect_line a11y-bad '^index\.html: \[serious\] broken-link: .* /nieuws/ \(HTTP 404\)' 'the menu link to /nieuws/ broken under the prefix'
 expect_line a11y-bad '^index\.html: \[moderate\] single-h1: page has 2 <h1>' 'two h1 headings'
 expect_line a11y-bad '^a11y: 1 page\(s\) under /rmc-achterhoek/ checked .*: 0 passed, 1 failed' 'a summary line'
 expect_exit 1 a11y-missing-page node a11y.mjs fixtures/good --pages nieuws/,bestaat-niet/
@@ -48,7 +49,7 @@ expect_exit 2 a11y-no-dir node a11y.mjs "$tmp/no-such-dir"
 
 expect_exit 0 vnu-good node vnu.mjs fixtures/good
 expect_exit 1 vnu-bad node vnu.mjs fixtures/bad
-expect_line vnu-bad '^fixtures/bad/index\.html:13:3: error: An .img. element must have an .alt. attribute' 'the img without alt at file:line:col'
+expect_line vnu-bad '^fixtures/bad/index\.html:14:3: error: An .img. element must have an .alt. attribute' 'the img without alt at file:line:col'
 expect_line vnu-bad '^fixtures/bad/index\.html:[0-9]+:[0-9]+: warning: .*lang' 'missing lang as a warning'
 
 expect_exit 0 screenshot node screenshot.mjs fixtures/good nieuws/ "$tmp/shot.png" --width 375 --prefix "$prefix"
