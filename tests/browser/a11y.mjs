@@ -91,12 +91,6 @@ const summaryLine = (s) => {
 
 const targetToString = (target) => (target || []).map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(', ');
 
-/**
- * One browser tab that checks pages one after another. Opening a tab costs far more
- * (a new renderer, ~0.3-0.6 s) than navigating one, so each worker keeps its tab.
- * Event listeners write into `state`, which is swapped for every page; between pages
- * the tab goes to about:blank so late events of one page cannot land on the next.
- */
 /** HTTP status of a same-site URL (following redirects), fetched once per run. */
 const linkCache = new Map();
 function linkStatus(url) {
@@ -106,6 +100,12 @@ function linkStatus(url) {
   return linkCache.get(url);
 }
 
+/**
+ * One browser tab that checks pages one after another. Opening a tab costs far more
+ * (a new renderer, ~0.3-0.6 s) than navigating one, so each worker keeps its tab.
+ * Event listeners write into `state`, which is swapped for every page; between pages
+ * the tab goes to about:blank so late events of one page cannot land on the next.
+ */
 async function openTab(browser, axeSource, server) {
   const origin = server.origin;
   const autoFavicon = `${origin}/favicon.ico`; // Chromium asks for it by itself
@@ -118,7 +118,11 @@ async function openTab(browser, axeSource, server) {
   };
   const sitePath = (u) => {
     const x = new URL(u);
-    return decodeURI(x.pathname) + x.search;
+    try {
+      return decodeURI(x.pathname) + x.search;
+    } catch {
+      return x.pathname + x.search;
+    }
   };
   const outsidePrefix = (u) => server.prefix !== '/' && !new URL(u).pathname.startsWith(server.prefix);
   const fixHint = (u, otherwise) =>
@@ -238,8 +242,8 @@ async function openTab(browser, axeSource, server) {
         if (!sameOrigin(icon)) continue;
         st.iconUrls.add(icon);
         if (st.broken.has(icon)) continue;
-        const res = await fetch(icon, { method: 'HEAD' }).catch((e) => ({ status: 0, statusText: e.message }));
-        if (res.status >= 400 || res.status === 0) st.broken.set(icon, { type: 'icon', why: res.status ? `HTTP ${res.status}` : res.statusText });
+        const status = await linkStatus(icon);
+        if (status >= 400 || status === 0) st.broken.set(icon, { type: 'icon', why: status ? `HTTP ${status}` : 'no answer' });
       }
 
       let axeSawLang = false;
