@@ -20,7 +20,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(file: impl AsRef<Path>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl AsRef<Path>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.as_ref().to_path_buf(),
             line,

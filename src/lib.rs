@@ -5,6 +5,12 @@
 //! with [`site`] driving the stages in order.
 
 pub mod chart;
+pub mod config;
+pub mod content;
 pub mod data;
 pub mod diagnostic;
 pub mod locale;
+pub mod markdown;
+pub mod output;
+pub mod site;
+pub mod templates;

@@ -17,7 +17,11 @@ pub enum Lang {
 impl Lang {
     /// Parses a BCP 47 code such as `nl`, `nl-NL` or `en-GB`.
     pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "nl" => Some(Lang::Nl),
             "en" => Some(Lang::En),

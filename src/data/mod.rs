@@ -1,3 +1,544 @@
 //! Reading figures: every `.csv`, `.yaml` and `.yml` under `data/` becomes a [`DataTable`].
 //!
-//! (Being built: see the data issue.)
+//! Authors drop spreadsheet exports into `data/` and refer to them by name:
+//! `data/dashboard/vsv.csv` is the table `dashboard/vsv`. Nothing needs configuring for
+//! the usual exports: the delimiter (`,` `;` tab), the decimal mark, thousands
+//! separators, the encoding (UTF-8 with or without BOM, Windows-1252, UTF-16 with BOM)
+//! and the kind of each column are detected. When detection cannot be sure, loading
+//! fails with a diagnostic that says which override settles it.
+//!
+//! # Override sidecar
+//!
+//! `data/<name>.meta.yaml` (or `.meta.yml`) next to `data/<name>.csv` overrides detection
+//! for that one file; the sidecar is not a table itself. All keys are optional:
+//!
+//! ```yaml
+//! delimiter: ";"          # "," ";" "|" or "tab"
+//! decimal: ","            # "," or "."; the other mark is then the thousands separator
+//! encoding: windows-1252  # any WHATWG label: utf-8, windows-1252, utf-16le, iso-8859-15, ...
+//! header_line: 3          # 1-based line of the header row; lines above it are skipped
+//! columns:                # column kinds: number, percent, text, date, schoolyear
+//!   postcode: text
+//!   aandeel: percent
+//! ```
+//!
+//! For YAML data files only `decimal` and `columns` apply.
+//!
+//! # Values
+//!
+//! Empty cells and `-`, `–`, `n.b.`, `NA`, `n.v.t.`, `#N/B` mean "not available" and become
+//! [`Cell::Missing`], never zero. Percentages (`1,4%`) are stored in percent units (1.4).
+//! School years (`2020/2021`, `2020-2021`, `2020/21`) stay text in a
+//! [`ColumnKind::SchoolYear`] column. Whole numbers with leading zeros (`0197`) are codes,
+//! so such columns are text. In YAML, unquoted numbers are YAML numbers (`6.291` is six
+//! point two nine one); quoted text such as `"6.291"` or `"1,4%"` is read like a CSV cell.
+
+mod decode;
+mod expr;
+mod infer;
+mod meta;
+mod ops;
+mod read_csv;
+mod read_yaml;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::diagnostic::Diagnostic;
+
+pub use ops::Filter;
+
+/// All tables of a site, by name.
+#[derive(Debug, Clone, Default)]
+pub struct DataStore {
+    tables: BTreeMap<String, DataTable>,
+}
+
+/// One data file as a table. Row and column positions point into the original file so
+/// later stages can report problems where the author can fix them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataTable {
+    /// `dashboard/vsv` for `data/dashboard/vsv.csv`.
+    pub name: String,
+    /// Relative to the site root, e.g. `data/vsv.csv`.
+    pub source: PathBuf,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub kind: ColumnKind,
+    /// 1-based position of the header cell; 0 when unknown (derived columns, some YAML).
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    Number,
+    /// Numbers in percent units: 1.4 means 1,4%.
+    Percent,
+    Text,
+    Date,
+    /// `2020/2021`; the cells are [`Cell::Text`] as written.
+    SchoolYear,
+}
+
+impl ColumnKind {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnKind::Number | ColumnKind::Percent)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnKind::Number => "number",
+            ColumnKind::Percent => "percent",
+            ColumnKind::Text => "text",
+            ColumnKind::Date => "date",
+            ColumnKind::SchoolYear => "schoolyear",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based line in the source file where the row starts; 0 when unknown.
+    pub line: usize,
+    /// 1-based (line, column) of each cell in the source file, parallel to `cells`.
+    /// A cell can sit on a later line than the row (after a quoted multi-line value);
+    /// (row line, 0) when the column is unknown.
+    pub pos: Vec<(usize, usize)>,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Not available: an empty cell, `-`, `n.b.`, ... Never zero.
+    Missing,
+    Number(f64),
+    Text(String),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Number(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Cell::Missing)
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Missing => s.serialize_none(),
+            // Whole numbers as integers, so templates print `6291`, not `6291.0`.
+            Cell::Number(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(*v as i64),
+            Cell::Number(v) => s.serialize_f64(*v),
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+        }
+    }
+}
+
+/// Templates see a table as a list of records: `[{regio: "Achterhoek", aantal: 315}, ...]`.
+impl Serialize for DataTable {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Record<'a>(&'a [Column], &'a Row);
+        impl Serialize for Record<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (column, cell) in self.0.iter().zip(&self.1.cells) {
+                    map.serialize_entry(&column.name, cell)?;
+                }
+                map.end()
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for row in &self.rows {
+            seq.serialize_element(&Record(&self.columns, row))?;
+        }
+        seq.end()
+    }
+}
+
+/// Templates see all tables as a map from name to list of records.
+impl Serialize for DataStore {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.tables.len()))?;
+        for (name, table) in &self.tables {
+            map.serialize_entry(name, table)?;
+        }
+        map.end()
+    }
+}
+
+const DATA_EXTENSIONS: [&str; 3] = ["csv", "yaml", "yml"];
+
+struct Job {
+    name: String,
+    /// Relative to the site root, for diagnostics and [`DataTable::source`].
+    source: PathBuf,
+    path: PathBuf,
+    /// (absolute, relative) path of the override sidecar.
+    sidecar: Option<(PathBuf, PathBuf)>,
+}
+
+impl DataStore {
+    /// Loads every .csv, .yaml, .yml under `site_root/data/` (recursively, sorted).
+    /// Reports all problems found in all files, not just the first.
+    pub fn load(site_root: &Path) -> Result<DataStore, Vec<Diagnostic>> {
+        let dir = site_root.join("data");
+        if !dir.exists() {
+            return Ok(DataStore::default());
+        }
+        let mut diags = Vec::new();
+        let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
+        let mut sidecars: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+        let walker = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            // Editors and Excel leave hidden and lock files (`.~lock.x.csv#`, `~$x.xlsx`) around.
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(n.starts_with('.') || n.starts_with("~$"))
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| relative(site_root, p))
+                        .unwrap_or_else(|| PathBuf::from("data"));
+                    diags.push(Diagnostic::file(path, format!("cannot read: {err}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let rel = relative(site_root, path);
+            let Some((name, ext)) = table_name(&dir, path) else {
+                continue;
+            };
+            if let Some(stem) = name.strip_suffix(".meta").filter(|_| ext != "csv") {
+                sidecars.push((stem.to_string(), path.to_path_buf(), rel));
+                continue;
+            }
+            if let Some(other) = jobs.get(&name) {
+                diags.push(
+                    Diagnostic::file(
+                        &rel,
+                        format!(
+                            "`{}` and `{}` both define the data `{name}`",
+                            other.source.display(),
+                            rel.display()
+                        ),
+                    )
+                    .with_hint("rename or remove one of the two files"),
+                );
+                continue;
+            }
+            jobs.insert(
+                name.clone(),
+                Job {
+                    name,
+                    source: rel,
+                    path: path.to_path_buf(),
+                    sidecar: None,
+                },
+            );
+        }
+        for (stem, path, rel) in sidecars {
+            match jobs.get_mut(&stem) {
+                Some(job) => job.sidecar = Some((path, rel)),
+                None => {
+                    let mut d = Diagnostic::file(&rel, format!("override file for `{stem}`, but there is no data file `data/{stem}.csv` or `.yaml`"));
+                    let close = suggest(&stem, jobs.keys().map(String::as_str));
+                    d = match close.first() {
+                        Some(c) => d.with_hint(format!("did you mean `data/{c}.meta.yaml`? An override file is named after its data file")),
+                        None => d.with_hint("name it after the data file: data/<name>.meta.yaml for data/<name>.csv"),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+        let results: Vec<Result<DataTable, Vec<Diagnostic>>> = jobs
+            .into_values()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(load_job)
+            .collect();
+        let mut tables = BTreeMap::new();
+        for r in results {
+            match r {
+                Ok(t) => {
+                    tables.insert(t.name.clone(), t);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.is_empty() {
+            Ok(DataStore { tables })
+        } else {
+            diags.sort();
+            diags.dedup();
+            Err(diags)
+        }
+    }
+
+    /// A store holding exactly these tables, for callers that build tables themselves.
+    pub fn from_tables(tables: impl IntoIterator<Item = DataTable>) -> DataStore {
+        DataStore {
+            tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+        }
+    }
+
+    /// The table `dashboard/vsv` for `data/dashboard/vsv.csv`.
+    pub fn get(&self, name: &str) -> Option<&DataTable> {
+        self.tables.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    /// Resolves a name written by a content author: `vsv`, `vsv.csv`, `dashboard/vsv` or
+    /// `data/vsv.csv`. Names are paths inside `data/`, so absolute paths, `..`, `.` and
+    /// backslashes are rejected: a data reference can never leave `data/`.
+    pub fn lookup(&self, name: &str) -> Result<&DataTable, String> {
+        let raw = name.trim();
+        if raw.is_empty() {
+            return Err(
+                "empty data name; write the file name inside data/, e.g. `vsv` for data/vsv.csv"
+                    .into(),
+            );
+        }
+        let path_rule = "data names are paths inside data/ with forward slashes, e.g. `dashboard/vsv` for data/dashboard/vsv.csv";
+        if raw.contains('\\') {
+            return Err(format!("`{raw}`: backslashes are not allowed; {path_rule}"));
+        }
+        if raw.starts_with('/') || raw.as_bytes().get(1) == Some(&b':') {
+            return Err(format!("`{raw}` is an absolute path; {path_rule}"));
+        }
+        if raw
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return Err(format!(
+                "`{raw}` is not allowed (empty, `.` or `..` path parts); {path_rule}"
+            ));
+        }
+        let (stem, ext) = split_extension(raw);
+        let found = self
+            .tables
+            .get(stem)
+            .or_else(|| stem.strip_prefix("data/").and_then(|s| self.tables.get(s)));
+        if let Some(table) = found {
+            let actual = table
+                .source
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            match ext {
+                Some(e) if actual.as_deref() != Some(e.as_str()) => Err(format!(
+                    "there is no data/{stem}.{e}; the data `{}` is {}, write `{}`",
+                    table.name,
+                    table.source.display(),
+                    table.name
+                )),
+                _ => Ok(table),
+            }
+        } else {
+            let mut msg = format!("no data file `{raw}` in data/");
+            let close = suggest(stem, self.names());
+            if !close.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", quoted_list(&close, "or")));
+            } else if self.tables.is_empty() {
+                msg.push_str("; the data/ folder has no .csv or .yaml files");
+            } else if self.tables.len() <= 12 {
+                let all: Vec<&str> = self.names().collect();
+                msg.push_str(&format!("; available: {}", quoted_list(&all, "and")));
+            }
+            Err(msg)
+        }
+    }
+
+    /// Checks the totals row of every table; see [`DataTable::check_totals`].
+    pub fn check_totals(&self) -> Vec<Diagnostic> {
+        self.tables
+            .values()
+            .flat_map(DataTable::check_totals)
+            .collect()
+    }
+}
+
+impl DataTable {
+    /// Reads CSV bytes without an override sidecar, e.g. inline data in a page.
+    pub fn from_csv(name: &str, source: &Path, bytes: &[u8]) -> Result<DataTable, Vec<Diagnostic>> {
+        read_csv::read(name, source, bytes, &meta::Meta::default())
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// A diagnostic pointing at one cell in the source file, for later stages that find
+    /// a problem with a value (a chart asked to plot a text cell, ...).
+    pub fn cell_diagnostic(
+        &self,
+        row: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let r = &self.rows[row];
+        let (line, c) = r.pos.get(col).copied().unwrap_or((r.line, 0));
+        Diagnostic::new(&self.source, line, c, message)
+    }
+
+    /// The column's index, or an error naming the available columns.
+    pub fn require_column(&self, name: &str) -> Result<usize, String> {
+        self.column_index(name).ok_or_else(|| {
+            let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+            let mut msg = format!("the data `{}` has no column `{name}`", self.name);
+            let close = suggest(name, names.iter().copied());
+            if !close.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", quoted_list(&close, "or")));
+            }
+            msg.push_str(&format!("; the columns are {}", quoted_list(&names, "and")));
+            msg
+        })
+    }
+}
+
+fn load_job(job: &Job) -> Result<DataTable, Vec<Diagnostic>> {
+    let is_csv = job
+        .source
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let meta = match &job.sidecar {
+        Some((path, rel)) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| vec![Diagnostic::file(rel, format!("cannot read: {e}"))])?;
+            meta::Meta::parse(&text, rel, is_csv)?
+        }
+        None => meta::Meta::default(),
+    };
+    let bytes = std::fs::read(&job.path)
+        .map_err(|e| vec![Diagnostic::file(&job.source, format!("cannot read: {e}"))])?;
+    if is_csv {
+        read_csv::read(&job.name, &job.source, &bytes, &meta)
+    } else {
+        read_yaml::read(&job.name, &job.source, &bytes, &meta)
+    }
+}
+
+/// `dashboard/vsv` and `csv` for `<dir>/dashboard/vsv.csv`; None for other files.
+fn table_name(dir: &Path, path: &Path) -> Option<(String, String)> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    if !DATA_EXTENSIONS.contains(&ext.as_str()) {
+        return None;
+    }
+    let rel = path.strip_prefix(dir).ok()?.with_extension("");
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some((parts.join("/"), ext))
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// `vsv.csv` -> (`vsv`, Some("csv")); names without a data extension are returned whole.
+fn split_extension(name: &str) -> (&str, Option<String>) {
+    if let Some((stem, ext)) = name.rsplit_once('.') {
+        let ext = ext.to_ascii_lowercase();
+        if DATA_EXTENSIONS.contains(&ext.as_str()) && !stem.is_empty() && !stem.ends_with('/') {
+            return (stem, Some(ext));
+        }
+    }
+    (name, None)
+}
+
+/// The override sidecar path for a data file: `data/x.meta.yaml` for `data/x.csv`.
+fn sidecar_path(source: &Path) -> String {
+    source.with_extension("meta.yaml").display().to_string()
+}
+
+/// Up to three candidates close to `target` (typos, case, a missing folder), closest first.
+fn suggest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let t = target.to_lowercase();
+    let limit = (t.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .filter_map(|c| {
+            let lc = c.to_lowercase();
+            let base = lc.rsplit('/').next().unwrap_or(&lc);
+            let d = if lc == t || base == t {
+                0
+            } else {
+                levenshtein(&t, &lc).min(levenshtein(&t, base))
+            };
+            (d <= limit).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// `` `a`, `b` or `c` `` with the given conjunction.
+fn quoted_list(items: &[&str], conjunction: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => quoted[0].clone(),
+        n => format!(
+            "{} {conjunction} {}",
+            quoted[..n - 1].join(", "),
+            quoted[n - 1]
+        ),
+    }
+}

@@ -1,0 +1,218 @@
+//! Stage 1: the site configuration, `site.yaml` at the site root.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::locale::Lang;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Where the site is published, e.g. `https://example.org/rmc-achterhoek/`. Only used for
+    /// absolute URLs (canonical links, feeds, PDFs); pages link to each other relatively so the
+    /// output works from any folder.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub organisation: Organisation,
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// Typographic quotes and dashes in Markdown (“…”, –).
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+    /// Free-form values for templates: `config.extra.*`.
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub logo: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    /// A site path (`/nieuws/`) or an absolute URL (`https://...`).
+    pub url: String,
+}
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+fn default_language() -> String {
+    "nl".to_string()
+}
+fn default_theme() -> String {
+    "default".to_string()
+}
+fn yes() -> bool {
+    true
+}
+
+impl SiteConfig {
+    /// Reads `site.yaml` from `site_dir`.
+    pub fn load(site_dir: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = site_dir.join(CONFIG_FILE);
+        let rel = PathBuf::from(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::file(&rel, format!("cannot read the site configuration: {e}")).with_hint(
+                format!(
+                    "run bundel in a site folder (one with {CONFIG_FILE}) or pass the folder: `bundel build path/to/site`"
+                ),
+            )
+        })?;
+        Self::parse(&text, &rel)
+    }
+
+    pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostic> {
+        let config: SiteConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, 0))?;
+        config.validate(text, file)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+        let at = |key: &str| key_position(text, key).unwrap_or((0, 0));
+        if Lang::from_code(&self.language).is_none() {
+            let (l, c) = at("language");
+            return Err(Diagnostic::new(
+                file,
+                l,
+                c,
+                format!("unsupported language `{}`", self.language),
+            )
+            .with_hint("use `nl` (Dutch, the default) or `en`"));
+        }
+        if self.title.trim().is_empty() {
+            let (l, c) = at("title");
+            return Err(Diagnostic::new(file, l, c, "the site title is empty")
+                .with_hint("give the site a name: `title: RMC-regio Achterhoek`"));
+        }
+        if !(self.base_url.starts_with("http://")
+            || self.base_url.starts_with("https://")
+            || self.base_url.starts_with('/'))
+        {
+            let (l, c) = at("base_url");
+            return Err(Diagnostic::new(
+                file,
+                l,
+                c,
+                format!(
+                    "`base_url` must be an absolute URL, got `{}`",
+                    self.base_url
+                ),
+            )
+            .with_hint("for example `base_url: https://www.example.org/rmc-achterhoek/`"));
+        }
+        Ok(())
+    }
+
+    pub fn lang(&self) -> Lang {
+        Lang::from_code(&self.language).unwrap_or_default()
+    }
+
+    /// `base_url` with exactly one trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+
+    /// The path part of `base_url` (`/rmc-achterhoek/`), for pages that cannot use relative
+    /// links because they are served at any address (the 404 page).
+    pub fn base_path(&self) -> String {
+        let url = self.base_url();
+        let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
+        match after_scheme.find('/') {
+            Some(i) if url.contains("://") => after_scheme[i..].to_string(),
+            _ if url.starts_with('/') => url,
+            _ => "/".to_string(),
+        }
+    }
+}
+
+/// Converts a serde_yaml error into a diagnostic; `line_offset` is added to the line for YAML
+/// embedded in a larger file (front matter, fenced blocks).
+pub fn yaml_error(file: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line() + line_offset, l.column()))
+        .unwrap_or((line_offset.max(1), 0));
+    let msg = e.to_string();
+    // serde_yaml appends " at line X column Y"; we report the location ourselves.
+    let msg = match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    Diagnostic::new(file, line, col, format!("invalid YAML: {msg}")).with_hint(yaml_hint(&msg))
+}
+
+fn yaml_hint(msg: &str) -> String {
+    if msg.contains("unknown field") {
+        "check the spelling of the key; the message lists the keys that are allowed".to_string()
+    } else if msg.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted, e.g. `title: \"Vsv: de cijfers\"`".to_string()
+    } else if msg.contains("did not find expected") || msg.contains("found character") {
+        "check indentation and quotes; values with special characters need quotes".to_string()
+    } else {
+        "check the YAML syntax: `key: value`, lists as `- item` or `[a, b]`".to_string()
+    }
+}
+
+/// Line and column (1-based) of a top-level `key:` in YAML text.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((i + 1, 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_paths() {
+        let c = SiteConfig::parse(
+            "title: T\nbase_url: https://example.org/rmc-achterhoek\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        assert_eq!(c.language, "nl");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.base_url(), "https://example.org/rmc-achterhoek/");
+        assert_eq!(c.base_path(), "/rmc-achterhoek/");
+        let c = SiteConfig::parse("title: T\n", Path::new("site.yaml")).unwrap();
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let e = SiteConfig::parse("title: T\nlanguage: fr\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 1));
+        assert!(e.message.contains("fr"));
+        let e = SiteConfig::parse("title: T\ntitel: x\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("titel"), "{}", e.message);
+    }
+}

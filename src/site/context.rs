@@ -1,0 +1,188 @@
+//! What templates see: plain serializable views of pages and sections.
+//!
+//! Each page's summary is converted to a template value once and shared (cheaply cloned) by
+//! every listing that shows it.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::content::{Content, Page, PageKind, Section};
+use crate::markdown::Heading;
+
+use super::links::{asset_path, ROOT};
+
+/// A page as listings show it.
+#[derive(Serialize)]
+pub struct PageSummary<'a> {
+    pub title: &'a str,
+    /// Relative URL (with the root marker).
+    pub url: String,
+    /// Absolute URL, from `base_url`.
+    pub permalink: String,
+    /// Site path, `nieuws/a/`.
+    pub path: &'a str,
+    /// Source path inside `content/` without extension (`nieuws/a`), as authors refer to pages.
+    pub content_path: String,
+    pub kind: &'static str,
+    pub date: Option<String>,
+    pub summary: &'a str,
+    pub tags: &'a [String],
+    pub weight: Option<i64>,
+    pub extra: &'a serde_yaml::Mapping,
+    /// The section's site path.
+    pub section: Option<&'a str>,
+    pub assets: Vec<Asset>,
+    /// Downloads named in the front matter (`attachments: [{file, title}]`), in that order.
+    pub attachments: Vec<Asset>,
+    /// The image named by `photo:` (portraits), if it exists.
+    pub photo: Option<Asset>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Asset {
+    /// Title to show: from the front matter, else the file name.
+    pub title: String,
+    pub name: String,
+    pub url: String,
+    pub size: u64,
+    /// Upper-case file type for people: `PDF`, `XLSX`.
+    pub kind: String,
+}
+
+pub fn page_summary<'a>(
+    page: &'a Page,
+    content: &'a Content,
+    base_url: &str,
+    site_dir: &std::path::Path,
+) -> PageSummary<'a> {
+    let assets: Vec<Asset> = page
+        .assets
+        .iter()
+        .map(|a| {
+            let name = a
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            Asset {
+                title: name.clone(),
+                name,
+                url: format!("{ROOT}{}", asset_path(page, a)),
+                size: std::fs::metadata(site_dir.join(a))
+                    .map(|m| m.len())
+                    .unwrap_or(0),
+                kind: a
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_uppercase())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    PageSummary {
+        title: &page.front.title,
+        url: format!("{ROOT}{}", page.path),
+        permalink: format!("{base_url}{}", page.path),
+        path: &page.path,
+        content_path: content_path(page),
+        kind: match page.kind {
+            PageKind::Home => "home",
+            PageKind::Section(_) => "section",
+            PageKind::Regular => "page",
+        },
+        date: page
+            .front
+            .date
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        summary: &page.front.summary,
+        tags: &page.front.tags,
+        weight: page.front.weight,
+        extra: &page.front.extra,
+        section: page
+            .section
+            .map(|s| content.pages[content.sections[s].page].path.as_str()),
+        assets: assets.clone(),
+        attachments: attachment_names(page)
+            .into_iter()
+            .filter_map(|(file, title)| {
+                let mut a = assets.iter().find(|a| a.name == file)?.clone();
+                if let Some(t) = title {
+                    a.title = t;
+                }
+                Some(a)
+            })
+            .collect(),
+        photo: page
+            .front
+            .extra_str("photo")
+            .and_then(|f| assets.iter().find(|a| a.name == f).cloned()),
+    }
+}
+
+/// `attachments:` from the front matter as (file, title) pairs; a plain list of file names
+/// is accepted too.
+pub fn attachment_names(page: &Page) -> Vec<(String, Option<String>)> {
+    let Some(serde_yaml::Value::Sequence(items)) = page.front.extra.get("attachments") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            serde_yaml::Value::String(f) => Some((f.clone(), None)),
+            serde_yaml::Value::Mapping(m) => Some((
+                m.get("file")?.as_str()?.to_string(),
+                m.get("title").and_then(|t| t.as_str()).map(str::to_string),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `content/nieuws/a.md` -> `nieuws/a`; `content/portretten/x/index.md` -> `portretten/x`.
+pub fn content_path(page: &Page) -> String {
+    let rel = page.source.strip_prefix("content").unwrap_or(&page.source);
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        if last == "_index.md" || last == "index.md" {
+            parts.pop();
+        } else if let Some(stem) = last.strip_suffix(".md") {
+            *last = stem.to_string();
+        }
+    }
+    parts.join("/")
+}
+
+/// The page being rendered: its summary plus its content.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub summary: &'a Value,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub layout: &'a str,
+    pub prev: Option<Value>,
+    pub next: Option<Value>,
+}
+
+/// A section with its pages and subsections.
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    #[serde(flatten)]
+    pub summary: &'a Value,
+    pub pages: Vec<Value>,
+    pub subsections: Vec<Value>,
+}
+
+pub fn section_view<'a>(section: &Section, summaries: &'a [Value]) -> SectionView<'a> {
+    SectionView {
+        summary: &summaries[section.page],
+        pages: section
+            .pages
+            .iter()
+            .map(|&p| summaries[p].clone())
+            .collect(),
+        subsections: Vec::new(),
+    }
+}

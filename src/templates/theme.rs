@@ -1,0 +1,241 @@
+//! Finding a theme's files: templates, static files and translations.
+//!
+//! A theme lives in `themes/<name>/` with `templates/`, `static/` and `i18n/<lang>.yaml`.
+//! The default theme is also compiled into the binary, so a site without a `themes/` folder
+//! still builds; a `themes/default/` folder on disk takes precedence (that is how the theme
+//! is developed). A site overrides single templates by placing a file with the same name in
+//! its own `templates/` folder, and single strings in its own `i18n/<lang>.yaml`.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use walkdir::WalkDir;
+
+use crate::config::{key_position, yaml_error, SiteConfig, CONFIG_FILE};
+use crate::diagnostic::Diagnostic;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub struct TemplateFile {
+    /// Name templates use to refer to it (`page.html`, `partials/meta.html`).
+    pub name: String,
+    pub source: String,
+    /// Where it came from, for messages (`themes/default/templates/page.html`).
+    pub file: PathBuf,
+}
+
+pub enum StaticSource {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+pub struct StaticFile {
+    /// Path in the output folder.
+    pub rel: PathBuf,
+    pub source: StaticSource,
+}
+
+pub struct Theme {
+    pub name: String,
+    pub templates: Vec<TemplateFile>,
+    pub static_files: Vec<StaticFile>,
+    /// Theme strings for the site's language, site overrides applied.
+    pub strings: serde_yaml::Mapping,
+    /// `theme.yaml`: settings such as the chart palette.
+    pub settings: serde_yaml::Mapping,
+}
+
+impl Theme {
+    pub fn load(site_dir: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+        let name = config.theme.as_str();
+        let disk = site_dir.join("themes").join(name);
+        let mut errors = Vec::new();
+        let mut theme = if disk.is_dir() {
+            load_disk(site_dir, &disk, name, &config.language, &mut errors)
+        } else if name == "default" {
+            load_embedded(&config.language, &mut errors)
+        } else {
+            let line = key_position(
+                &std::fs::read_to_string(site_dir.join(CONFIG_FILE)).unwrap_or_default(),
+                "theme",
+            )
+            .map(|p| p.0)
+            .unwrap_or(0);
+            return Err(vec![Diagnostic::new(CONFIG_FILE, line, 1, format!("theme `{name}` not found"))
+                .with_hint(format!("put the theme in `themes/{name}/` or remove the `theme:` line to use the default theme"))]);
+        };
+
+        // Site-level template overrides replace theme templates of the same name.
+        let site_templates = site_dir.join("templates");
+        if site_templates.is_dir() {
+            for (name, file) in files_under(&site_templates) {
+                let rel = Path::new("templates").join(&name);
+                match std::fs::read_to_string(&file) {
+                    Ok(source) => {
+                        theme.templates.retain(|t| t.name != name);
+                        theme.templates.push(TemplateFile {
+                            name,
+                            source,
+                            file: rel,
+                        });
+                    }
+                    Err(e) => {
+                        errors.push(Diagnostic::file(rel, format!("cannot read template: {e}")))
+                    }
+                }
+            }
+        }
+        // Site-level string overrides.
+        let site_strings = Path::new("i18n").join(format!("{}.yaml", config.language));
+        if site_dir.join(&site_strings).is_file() {
+            if let Some(map) = read_yaml_map(
+                &std::fs::read_to_string(site_dir.join(&site_strings)).unwrap_or_default(),
+                &site_strings,
+                &mut errors,
+            ) {
+                for (k, v) in map {
+                    theme.strings.insert(k, v);
+                }
+            }
+        }
+        theme.templates.sort_by(|a, b| a.name.cmp(&b.name));
+        if errors.is_empty() {
+            Ok(theme)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn load_disk(
+    site_dir: &Path,
+    dir: &Path,
+    name: &str,
+    lang: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Theme {
+    let rel_dir = dir.strip_prefix(site_dir).unwrap_or(dir).to_path_buf();
+    let mut templates = Vec::new();
+    for (tname, file) in files_under(&dir.join("templates")) {
+        let rel = rel_dir.join("templates").join(&tname);
+        match std::fs::read_to_string(&file) {
+            Ok(source) => templates.push(TemplateFile {
+                name: tname,
+                source,
+                file: rel,
+            }),
+            Err(e) => errors.push(Diagnostic::file(rel, format!("cannot read template: {e}"))),
+        }
+    }
+    let static_files = files_under(&dir.join("static"))
+        .into_iter()
+        .map(|(rel, file)| StaticFile {
+            rel: PathBuf::from(rel),
+            source: StaticSource::Disk(file),
+        })
+        .collect();
+    let strings_rel = rel_dir.join("i18n").join(format!("{lang}.yaml"));
+    let strings = std::fs::read_to_string(site_dir.join(&strings_rel))
+        .ok()
+        .and_then(|t| read_yaml_map(&t, &strings_rel, errors))
+        .unwrap_or_default();
+    let settings_rel = rel_dir.join("theme.yaml");
+    let settings = std::fs::read_to_string(site_dir.join(&settings_rel))
+        .ok()
+        .and_then(|t| read_yaml_map(&t, &settings_rel, errors))
+        .unwrap_or_default();
+    Theme {
+        name: name.to_string(),
+        templates,
+        static_files,
+        strings,
+        settings,
+    }
+}
+
+fn load_embedded(lang: &str, errors: &mut Vec<Diagnostic>) -> Theme {
+    let mut templates = Vec::new();
+    let mut static_files = Vec::new();
+    let mut stack = vec![&DEFAULT_THEME];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        files.extend(dir.files());
+    }
+    files.sort_by_key(|f| f.path());
+    let base = Path::new("themes/default");
+    let mut strings = None;
+    let mut settings = None;
+    for f in files {
+        let p = f.path();
+        if let Ok(rel) = p.strip_prefix("templates") {
+            templates.push(TemplateFile {
+                name: slash_path(rel),
+                source: f.contents_utf8().unwrap_or_default().to_string(),
+                file: base.join(p),
+            });
+        } else if let Ok(rel) = p.strip_prefix("static") {
+            static_files.push(StaticFile {
+                rel: rel.to_path_buf(),
+                source: StaticSource::Embedded(f.contents()),
+            });
+        } else if p == Path::new("i18n").join(format!("{lang}.yaml")) {
+            strings = read_yaml_map(f.contents_utf8().unwrap_or_default(), &base.join(p), errors);
+        } else if p == Path::new("theme.yaml") {
+            settings = read_yaml_map(f.contents_utf8().unwrap_or_default(), &base.join(p), errors);
+        }
+    }
+    Theme {
+        name: "default".to_string(),
+        templates,
+        static_files,
+        strings: strings.unwrap_or_default(),
+        settings: settings.unwrap_or_default(),
+    }
+}
+
+/// Every file below `dir` as (path relative to `dir` with `/` separators, full path), sorted.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some((slash_path(rel), e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_yaml_map(
+    text: &str,
+    file: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<serde_yaml::Mapping> {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(serde_yaml::Value::Mapping(m)) => Some(m),
+        Ok(serde_yaml::Value::Null) => Some(serde_yaml::Mapping::new()),
+        Ok(_) => {
+            errors.push(
+                Diagnostic::new(file, 1, 1, "expected `key: value` lines")
+                    .with_hint("write one `key: text` per line"),
+            );
+            None
+        }
+        Err(e) => {
+            errors.push(yaml_error(file, &e, 0));
+            None
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Helpers for integration tests: fixture sites in temporary folders, built with the real
+//! `bundel` binary, and the generated HTML parsed for inspection.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+pub const MINIMAL_CONFIG: &str = "title: Testsite\nbase_url: https://example.org/\n";
+
+impl Site {
+    /// An empty site folder with a minimal `site.yaml` and home page.
+    pub fn new() -> Site {
+        let site = Site::bare();
+        site.write("site.yaml", MINIMAL_CONFIG);
+        site.write("content/_index.md", "---\ntitle: Home\n---\nWelkom.\n");
+        site
+    }
+
+    pub fn bare() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Site {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Site {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    pub fn remove(&self, rel: &str) {
+        let p = self.dir.path().join(rel);
+        if p.is_dir() {
+            std::fs::remove_dir_all(p).unwrap();
+        } else {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+
+    pub fn bundel(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_bundel"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run bundel")
+    }
+
+    /// `bundel build` in the site folder; panics with the error output when it fails.
+    pub fn build(&self) -> Output {
+        let out = self.bundel(&["build"]);
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        out
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.public().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    }
+
+    pub fn html(&self, rel: &str) -> scraper::Html {
+        scraper::Html::parse_document(&self.read(rel))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.public().join(rel).exists()
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+pub fn sel(s: &str) -> scraper::Selector {
+    scraper::Selector::parse(s).unwrap()
+}
+
+/// Text of every element matching `selector`, whitespace collapsed.
+pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    doc.select(&sel(selector))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
+    doc.select(&sel(selector))
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+/// Every file below `dir` with its bytes, sorted by path.
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
