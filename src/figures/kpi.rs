@@ -91,8 +91,10 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
     let mut h = String::from("<ul class=\"kpis\">\n");
     for t in tiles {
         let pct = t.unit.as_deref() == Some("%");
+        // Each number shows as written (26%, 30,8%); the change as precise as its inputs.
+        let dec_of = |v: f64| t.decimals.unwrap_or_else(|| decimals_needed(v, 2));
         let dec = t.decimals.unwrap_or_else(|| {
-            [t.value, t.previous, t.target]
+            [t.value, t.previous]
                 .iter()
                 .flatten()
                 .map(|v| decimals_needed(*v, 2))
@@ -101,11 +103,11 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
         });
         let fmt = |v: f64| -> String {
             if pct {
-                lang.percent(v, dec)
+                lang.percent(v, dec_of(v))
             } else {
                 match &t.unit {
-                    Some(u) => format!("{} {}", lang.number(v, dec), u),
-                    None => lang.number(v, dec),
+                    Some(u) => format!("{} {}", lang.number(v, dec_of(v)), u),
+                    None => lang.number(v, dec_of(v)),
                 }
             }
         };
