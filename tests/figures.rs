@@ -122,9 +122,9 @@ fn charts_are_numbered_sourced_accessible_figures_with_their_data() {
     assert!(!svg_text.contains("1.5%"));
 
     // The data table beside it: categories as row headers, a missing value as "–".
-    let rows = rows(&doc, "#fig-trend details tbody tr");
-    assert_eq!(rows[0], "2016/2017 1,75% 1,30%");
-    assert_eq!(rows[3], "2019/2020 1,72% –geen gegevens");
+    let body = rows(&doc, "#fig-trend details tbody tr");
+    assert_eq!(body[0], "2016/2017 1,75% 1,30%");
+    assert_eq!(body[3], "2019/2020 1,72% –geen gegevens");
     assert_eq!(
         texts(&doc, "#fig-trend details thead th"),
         ["schooljaar", "Landelijk", "Achterhoek"]
@@ -169,15 +169,18 @@ fn tables_format_dutch_numbers_with_totals_and_scope() {
         attrs(&doc, "#tbl-instellingen tbody th", "scope"),
         ["row", "row", "row"]
     );
-    let rows = rows(&doc, "#tbl-instellingen tbody tr");
+    let body = rows(&doc, "#tbl-instellingen tbody tr");
     // sorted by deelnemers, descending; thousands with a dot; a missing value explained
-    assert_eq!(rows[0], "Graafschap College 14 37 51 6.291");
-    assert_eq!(rows[2], "Aventus 1 –geen gegevens –geen gegevens 590");
+    assert_eq!(body[0], "Graafschap College 14 37 51 6.291");
+    assert_eq!(body[2], "Aventus 1 –geen gegevens –geen gegevens 590");
     assert_eq!(
         rows(&doc, "#tbl-instellingen tfoot tr"),
         ["Totaal 16 41 56 7.777"]
     );
-    assert_eq!(attrs(&doc, "#tbl-instellingen td.num", "class").len(), 12);
+    assert_eq!(
+        attrs(&doc, "#tbl-instellingen tbody td.num", "class").len(),
+        12
+    );
     assert!(texts(&doc, "#tbl-instellingen .figure__notes")
         .iter()
         .any(|n| n.contains("geen gegevens")));

@@ -172,10 +172,15 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             } else {
                 format!("<span aria-hidden=\"true\">{arrow}</span> ")
             };
+            // The previous value with the precision of the comparison (1,20% beside 1,45%).
+            let previous = if pct {
+                lang.percent(p, dec)
+            } else {
+                lang.number(p, dec)
+            };
             h.push_str(&format!(
-                "<p class=\"kpi__change {direction}\">{arrow_html}{amount} {} {}</p>\n",
+                "<p class=\"kpi__change {direction}\">{arrow_html}{amount} {} {previous}</p>\n",
                 words.compared_to,
-                fmt(p)
             ));
         }
         if let (Some(target), Some(met)) = (t.target, met) {

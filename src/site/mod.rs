@@ -99,16 +99,46 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
+    let mut timer = Timer::new();
     let inputs = read_inputs(site_dir)?;
+    timer.lap("read config, content, data, theme");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
     check_layouts(&inputs.content, &templates)?;
     check_page_files(&inputs.content)?;
+    timer.lap("compile templates");
 
     let links = LinkIndex::new(&inputs.content);
     let rendered = render_markdown(&inputs, &links)?;
+    timer.lap("markdown and figures");
     let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink)?;
+    timer.lap("templates and output");
     Ok((inputs.content.pages.len(), files))
+}
+
+/// Phase timings on stderr when `BUNDEL_TIMINGS` is set, for finding slow stages.
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("BUNDEL_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "{:>7.1} ms  {what}",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = Instant::now();
+    }
 }
 
 fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
