@@ -3,6 +3,7 @@
 //! there are errors, so one run shows all of them.
 
 pub mod context;
+pub mod documents;
 pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ use crate::output::{Sink, Staging};
 use crate::templates::theme::StaticSource;
 use crate::templates::{Templates, Theme};
 use context::{page_summary, section_view, PageView};
+use documents::Document;
 use links::{relativize, root_for, LinkIndex, ROOT};
 
 #[derive(Debug, Clone)]
@@ -104,14 +106,25 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
     timer.lap("read config, content, data, theme");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
-    check_layouts(&inputs.content, &templates)?;
+    let (docs, doc_errors) = documents::find(&inputs.content);
+    Diagnostics::from(doc_errors).take_result()?;
+    let layouts = layouts(&inputs.content, &docs);
+    check_layouts(&inputs.content, &layouts, &templates)?;
     check_page_files(&inputs.content)?;
     timer.lap("compile templates");
 
     let links = LinkIndex::new(&inputs.content);
-    let rendered = render_markdown(&inputs, &links)?;
+    let rendered = render_markdown(&inputs, &links, &docs)?;
     timer.lap("markdown and figures");
-    let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink)?;
+    let files = render_pages(
+        site_dir,
+        &inputs,
+        &mut templates,
+        &rendered,
+        &docs,
+        &layouts,
+        sink,
+    )?;
     timer.lap("templates and output");
     Ok((inputs.content.pages.len(), files))
 }
@@ -160,53 +173,74 @@ fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
     })
 }
 
-/// The template a page is rendered with, without `.html`.
-fn layout_of<'a>(page: &'a Page, content: &'a Content) -> &'a str {
-    if let Some(l) = &page.front.layout {
-        return l;
+/// The template each page is rendered with, without `.html`: the page's own `layout`, else
+/// what its kind and place imply (a report's chapters are `chapter` pages, ...).
+fn layouts<'a>(content: &'a Content, docs: &[Document]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = content
+        .pages
+        .iter()
+        .map(|page| match page.kind {
+            PageKind::Home => "index",
+            PageKind::Section(_) => "section",
+            PageKind::Regular => page
+                .section
+                .and_then(|s| {
+                    content.pages[content.sections[s].page]
+                        .front
+                        .extra_str("page_layout")
+                })
+                .unwrap_or("page"),
+        })
+        .collect();
+    for doc in docs.iter().filter(|d| d.is_long()) {
+        match doc.kind {
+            documents::Kind::Report => {
+                out[doc.index] = "report";
+                let own = content.pages[doc.index].front.extra_str("page_layout");
+                for &p in &doc.parts {
+                    out[p] = own.unwrap_or("chapter");
+                }
+            }
+            _ => out[doc.index] = "publication",
+        }
     }
-    match page.kind {
-        PageKind::Home => "index",
-        PageKind::Section(_) => "section",
-        PageKind::Regular => page
-            .section
-            .and_then(|s| {
-                content.pages[content.sections[s].page]
-                    .front
-                    .extra_str("page_layout")
-            })
-            .unwrap_or("page"),
+    for page in &content.pages {
+        if let Some(l) = &page.front.layout {
+            out[page.id] = l;
+        }
     }
+    out
 }
 
-fn check_layouts(content: &Content, templates: &Templates) -> Result<(), Diagnostics> {
+fn check_layouts(
+    content: &Content,
+    layouts: &[&str],
+    templates: &Templates,
+) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::new();
     let available: Vec<&str> = templates
         .names()
-        .filter(|n| !n.contains('/') && *n != "base.html" && *n != "404.html")
+        .filter(|n| {
+            !n.contains('/') && *n != "base.html" && *n != "404.html" && !n.ends_with("_print.html")
+        })
         .map(|n| n.trim_end_matches(".html"))
         .collect();
     for page in &content.pages {
-        let layout = layout_of(page, content);
-        if !templates.has(&format!("{layout}.html")) {
-            let (key, file) = if page.front.layout.is_some() {
-                ("layout", &page.source)
-            } else {
-                let section = &content.pages[content.sections[page.section.unwrap_or(0)].page];
-                ("page_layout", &section.source)
-            };
-            let line = if page.front.layout.is_some() {
-                page.front.line_of(key)
-            } else {
-                content.pages[content.sections[page.section.unwrap_or(0)].page]
-                    .front
-                    .line_of(key)
-            };
-            errors.push(
-                Diagnostic::new(file, line, 1, format!("unknown layout `{layout}`"))
-                    .with_hint(format!("use one of: {}", available.join(", "))),
-            );
+        let layout = layouts[page.id];
+        if templates.has(&format!("{layout}.html")) {
+            continue;
         }
+        // Point at the line that chose the layout: the page's own, or its section's.
+        let section = &content.pages[content.sections[page.section.unwrap_or(0)].page];
+        let (file, line) = if page.front.layout.is_some() {
+            (&page.source, page.front.line_of("layout"))
+        } else {
+            (&section.source, section.front.line_of("page_layout"))
+        };
+        errors.push(
+            Diagnostic::new(file, line, 1, format!("unknown layout `{layout}`"))
+                .with_hint(format!("use one of: {}", available.join(", "))),
+        );
     }
     errors.into_result()
 }
@@ -244,48 +278,13 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
 struct RenderedPage {
     html: String,
     toc: Vec<markdown::Heading>,
-    /// Chapter number in a report.
-    chapter: Option<u32>,
 }
 
-/// A unit of numbering: ordinarily one page; for a report, its front page and chapters,
-/// which share heading ids, footnote numbers and cross-references.
-struct Document {
-    pages: Vec<PageId>,
-    /// Chapter number of each page (None for a report's front page and ordinary pages).
-    chapters: Vec<Option<u32>>,
-}
-
-fn documents(content: &Content) -> Vec<Document> {
-    let mut in_report = vec![false; content.pages.len()];
-    let mut docs = Vec::new();
-    for section in &content.sections {
-        let index = &content.pages[section.page];
-        if index.front.extra_str("type") == Some("report") {
-            let mut pages = vec![section.page];
-            let mut chapters = vec![None];
-            for (i, &p) in section.pages.iter().enumerate() {
-                pages.push(p);
-                chapters.push(Some(i as u32 + 1));
-            }
-            for &p in &pages {
-                in_report[p] = true;
-            }
-            docs.push(Document { pages, chapters });
-        }
-    }
-    for page in &content.pages {
-        if !in_report[page.id] {
-            docs.push(Document {
-                pages: vec![page.id],
-                chapters: vec![None],
-            });
-        }
-    }
-    docs
-}
-
-fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPage>, Diagnostics> {
+fn render_markdown(
+    inputs: &Inputs,
+    links: &LinkIndex,
+    docs: &[Document],
+) -> Result<Vec<RenderedPage>, Diagnostics> {
     let lang = inputs.config.lang();
     let options = markdown::Options {
         smart_punctuation: inputs.config.smart_punctuation,
@@ -299,7 +298,6 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
         _ => Vec::new(),
     };
     let content = &inputs.content;
-    let docs = documents(content);
     type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
     let results: Vec<Out> = docs
         .par_iter()
@@ -309,13 +307,21 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
             let mut refs = Vec::new();
             let mut diagnostics = Vec::new();
             let mut out = Vec::new();
-            for (&pid, &chapter) in doc.pages.iter().zip(&doc.chapters) {
+            // Reports number figures per chapter (2.1); elsewhere they run through the document.
+            let mut shared_numbering = Numbering::default();
+            for pid in doc.pages() {
+                let chapter = doc.chapter_of(pid);
                 let page = &content.pages[pid];
                 let from_dir = page.source_dir();
                 let link = |dest: &str| links.resolve(dest, &from_dir);
-                let mut numbering = Numbering {
+                let mut chapter_numbering = Numbering {
                     chapter,
                     ..Numbering::default()
+                };
+                let numbering = if doc.kind == documents::Kind::Report {
+                    &mut chapter_numbering
+                } else {
+                    &mut shared_numbering
                 };
                 let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
                     let mut env = BlockEnv {
@@ -324,7 +330,7 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
                         file: &page.source,
                         page_path: &page.path,
                         palette: &palette,
-                        numbering: &mut numbering,
+                        numbering,
                         refs: &mut refs,
                         scope: None,
                     };
@@ -352,7 +358,6 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
                     RenderedPage {
                         html: r.html,
                         toc: r.toc,
-                        chapter,
                     },
                 ));
             }
@@ -422,18 +427,25 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
     Ok(pages)
 }
 
-/// Renders every page through its template and writes pages, static files and assets.
-/// Returns the number of files written.
+/// Renders every page through its template and writes pages, one-page views of reports and
+/// publications, static files and assets. Returns the number of files written.
+#[allow(clippy::too_many_arguments)]
 fn render_pages(
     site_dir: &Path,
     inputs: &Inputs,
     templates: &mut Templates,
     rendered: &[RenderedPage],
+    docs: &[Document],
+    layouts: &[&str],
     sink: &Sink,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
     let base_url = config.base_url();
+    let mut errors = Diagnostics::new();
+
+    // Static files first: the one-page views (and their PDFs) need the CSS and fonts.
+    let mut files = copy_static(site_dir, inputs, sink)?;
 
     let summaries: Vec<Value> = content
         .pages
@@ -460,13 +472,92 @@ fn render_pages(
     shared.insert("lang", &config.language);
     shared.insert("t", &inputs.theme.strings);
     shared.insert("theme", &inputs.theme.settings);
-
+    shared.insert("root", ROOT);
     let templates = &*templates;
+
+    // Reports and publications as templates see them; pages of a report carry theirs.
+    let tocs: Vec<Vec<markdown::Heading>> = rendered.iter().map(|r| r.toc.clone()).collect();
+    let long_docs: Vec<&Document> = docs.iter().filter(|d| d.is_long()).collect();
+    let doc_views: Vec<Value> = long_docs
+        .iter()
+        .map(|d| Value::from_serializable(&documents::view(d, content, &summaries, &tocs, None)))
+        .collect();
+    let mut doc_of_page: Vec<Option<usize>> = vec![None; content.pages.len()];
+    for (i, d) in long_docs.iter().enumerate() {
+        doc_of_page[d.index] = Some(i);
+        if d.kind == documents::Kind::Report {
+            for &p in &d.parts {
+                doc_of_page[p] = Some(i);
+            }
+        }
+    }
+
+    // One-page views.
+    for (i, doc) in long_docs.iter().enumerate() {
+        let kind = match doc.kind {
+            documents::Kind::Report => "report",
+            _ => "publication",
+        };
+        let template = format!("{kind}_print.html");
+        if !templates.has(&template) {
+            continue;
+        }
+        let parts: Vec<Value> = doc
+            .parts
+            .iter()
+            .map(|&p| {
+                Value::from_serializable(&PrintPart {
+                    anchor: documents::anchor(doc, p),
+                    number: doc.chapter_of(p),
+                    page: &summaries[p],
+                    content: documents::demote_headings(&documents::localize_links(
+                        &rendered[p].html,
+                        doc,
+                        content,
+                    )),
+                    toc: &rendered[p].toc,
+                    sections: rendered[p]
+                        .toc
+                        .iter()
+                        .filter(|h| h.level == 2)
+                        .cloned()
+                        .collect(),
+                })
+            })
+            .collect();
+        let path = doc.print_path(content);
+        let mut ctx = shared.clone();
+        let view = PageView {
+            summary: &summaries[doc.index],
+            content: &documents::demote_headings(&documents::localize_links(
+                &rendered[doc.index].html,
+                doc,
+                content,
+            )),
+            toc: &rendered[doc.index].toc,
+            layout: "print",
+            prev: None,
+            next: None,
+        };
+        ctx.insert("page", &view);
+        ctx.insert_value("document", doc_views[i].clone());
+        ctx.insert("parts", &parts);
+        match templates.render(&template, &ctx) {
+            Ok(html) => {
+                let html = relativize(&html, &root_for(&path));
+                sink.write(&format!("{path}index.html"), html.as_bytes())
+                    .map_err(|e| write_error(&path, e))?;
+                files += 1;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
         .map(|page| {
-            let layout = layout_of(page, content);
+            let layout = layouts[page.id];
             let (prev, next) = neighbours(page, content, &summaries);
             let view = PageView {
                 summary: &summaries[page.id],
@@ -478,7 +569,6 @@ fn render_pages(
             };
             let mut ctx = shared.clone();
             ctx.insert("page", &view);
-            ctx.insert("root", ROOT);
             let section = match page.kind {
                 PageKind::Home => Some(0),
                 PageKind::Section(s) => Some(s),
@@ -487,6 +577,12 @@ fn render_pages(
             if let Some(s) = section {
                 ctx.insert_value("section", sections[s].clone());
             }
+            if let Some(d) = doc_of_page[page.id] {
+                ctx.insert_value("document", doc_views[d].clone());
+                if let Some(n) = long_docs[d].chapter_of(page.id) {
+                    ctx.insert("chapter", &n);
+                }
+            }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
             sink.write(&format!("{}index.html", page.path), html.as_bytes())
@@ -494,17 +590,16 @@ fn render_pages(
             Ok(())
         })
         .collect();
-    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
         }
     }
+    files += content.pages.len();
+
     // The 404 page is served at any address, so its links start from the base path.
-    let mut files = content.pages.len();
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert("root", ROOT);
         ctx.insert_value("page", summaries[0].clone());
         match templates.render("404.html", &ctx) {
             Ok(html) => {
@@ -517,8 +612,24 @@ fn render_pages(
         }
     }
     errors.take_result()?;
+    Ok(files)
+}
 
-    // Static files (theme first, then the site's own) and page assets.
+/// A chapter or bundled page in a one-page view.
+#[derive(serde::Serialize)]
+struct PrintPart<'a> {
+    anchor: String,
+    number: Option<u32>,
+    page: &'a Value,
+    content: String,
+    toc: &'a [markdown::Heading],
+    sections: Vec<markdown::Heading>,
+}
+
+/// Copies the theme's static files, then the site's own (`static/`, which win), then every
+/// page's assets. Returns the number of files.
+fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, Diagnostics> {
+    let content = &inputs.content;
     let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
     for f in &inputs.theme.static_files {
         let src = match &f.source {
@@ -549,7 +660,6 @@ fn render_pages(
             );
         }
     }
-    files += copies.len();
     let results: Vec<Result<(), Diagnostic>> = copies
         .par_iter()
         .map(|(rel, src)| {
@@ -560,13 +670,14 @@ fn render_pages(
             .map_err(|e| write_error(rel, e))
         })
         .collect();
+    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
         }
     }
     errors.into_result()?;
-    Ok(files)
+    Ok(copies.len())
 }
 
 fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
