@@ -89,6 +89,8 @@ pub struct BlockEnv<'a> {
     /// Rows every block on this page is limited to (a generated factsheet's region and
     /// year), as YAML `where` conditions applied before the block's own.
     pub scope: Option<&'a serde_yaml::Value>,
+    /// The key column that is a period (`schooljaar`), for changes against the previous one.
+    pub period: Option<&'a str>,
 }
 
 /// Renders a `chart`, `table` or `kpi` block; `Ok(None)` for any other fenced block.

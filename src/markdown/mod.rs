@@ -75,6 +75,9 @@ pub struct Doc<'a> {
     pub ids: &'a mut BTreeSet<String>,
     /// Footnotes are numbered from here (a report numbers them across chapters).
     pub footnote_start: usize,
+    /// `{name}` in text and in special blocks stands for these values (generated pages).
+    /// Substituted after parsing, so values can never change the Markdown structure.
+    pub vars: &'a [(String, String)],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -244,6 +247,7 @@ impl<'a> Renderer<'a, '_> {
                         Some(o) => self.line_of(o).0,
                         None => self.line_of(range.start).0 + 1,
                     };
+                    let body = fill_vars(&body, self.doc.vars);
                     let block = FencedBlock {
                         kind,
                         body: &body,
@@ -447,7 +451,16 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
-            Event::Text(text) if text.contains('@') || text.contains("[^") => {
+            Event::Text(text)
+                if text.contains('@')
+                    || text.contains("[^")
+                    || (!self.doc.vars.is_empty() && text.contains('{')) =>
+            {
+                let text = if self.doc.vars.is_empty() {
+                    text
+                } else {
+                    CowStr::from(fill_vars(&text, self.doc.vars))
+                };
                 if let Some(label) = undefined_footnote(&text) {
                     // pulldown-cmark leaves a reference without a definition as plain text.
                     self.diag(
@@ -529,6 +542,18 @@ impl<'a> Renderer<'a, '_> {
         self.doc.ids.insert(id.clone());
         id
     }
+}
+
+/// Replaces `{name}` by its value; text without variables is returned unchanged.
+fn fill_vars(text: &str, vars: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (k, v) in vars {
+        let pattern = format!("{{{k}}}");
+        if out.contains(&pattern) {
+            out = out.replace(&pattern, v);
+        }
+    }
+    out
 }
 
 /// `[^label]` left in text: a footnote reference whose note does not exist.

@@ -164,6 +164,8 @@ pub struct PageView<'a> {
     pub layout: &'a str,
     pub prev: Option<Value>,
     pub next: Option<Value>,
+    /// Hand-written text of a generated page (HTML).
+    pub commentary: Option<&'a str>,
 }
 
 /// A section with its pages and subsections.

@@ -102,8 +102,16 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
-    let inputs = read_inputs(site_dir)?;
-    timer.lap("read config, content, data, theme");
+    let mut inputs = read_inputs(site_dir)?;
+    let lang = inputs.config.lang();
+    Diagnostics::from(crate::generate::apply(
+        &mut inputs.content,
+        &inputs.data,
+        site_dir,
+        lang,
+    ))
+    .take_result()?;
+    timer.lap("read config, content, data, theme; generate pages");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
     let (docs, doc_errors) = documents::find(&inputs.content);
@@ -278,6 +286,95 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
 struct RenderedPage {
     html: String,
     toc: Vec<markdown::Heading>,
+    /// Rendered hand-written commentary of a generated page.
+    commentary: Option<String>,
+}
+
+/// What every page's Markdown rendering shares.
+struct BodyShared<'a> {
+    inputs: &'a Inputs,
+    links: &'a LinkIndex,
+    palette: &'a [String],
+    options: markdown::Options,
+}
+
+/// What the pages of one document share while they are rendered in order.
+struct DocState {
+    ids: BTreeSet<String>,
+    footnotes: usize,
+    refs: Vec<FigureRef>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A Markdown text and where it comes from.
+struct Body<'a> {
+    file: &'a Path,
+    text: &'a str,
+    first_line: usize,
+}
+
+/// Renders one Markdown text of `page`, with its blocks, links and (for generated pages)
+/// variables and data scope.
+fn render_body(
+    shared: &BodyShared,
+    page: &Page,
+    body: Body,
+    chapter: Option<u32>,
+    numbering: &mut Numbering,
+    state: &mut DocState,
+) -> markdown::Rendered {
+    let from_dir = body
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let from_dir = if page.generated.is_some() {
+        from_dir
+    } else {
+        page.source_dir()
+    };
+    let link = |dest: &str| shared.links.resolve(dest, &from_dir);
+    let vars: Vec<(String, String)> = page
+        .generated
+        .as_ref()
+        .map(|g| g.key.clone())
+        .unwrap_or_default();
+    let scope = page.generated.as_ref().map(crate::generate::scope);
+    let period = page.generated.as_ref().and_then(|g| g.period.clone());
+    let refs = &mut state.refs;
+    let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
+        let mut env = BlockEnv {
+            data: &shared.inputs.data,
+            lang: shared.options.lang,
+            file: body.file,
+            page_path: &page.path,
+            palette: shared.palette,
+            numbering: &mut *numbering,
+            refs: &mut *refs,
+            scope: scope.as_ref(),
+            period: period.as_deref(),
+        };
+        figures::render_block(b, &mut env)
+    };
+    let r = markdown::render(
+        Doc {
+            file: body.file,
+            text: body.text,
+            first_line: body.first_line,
+            chapter,
+            ids: &mut state.ids,
+            footnote_start: state.footnotes,
+            vars: &vars,
+        },
+        shared.options,
+        Hooks {
+            link: &link,
+            block: &mut block,
+        },
+    );
+    state.footnotes += r.footnotes;
+    state.diagnostics.extend(r.diagnostics.iter().cloned());
+    r
 }
 
 fn render_markdown(
@@ -298,22 +395,28 @@ fn render_markdown(
         _ => Vec::new(),
     };
     let content = &inputs.content;
+    let shared = BodyShared {
+        inputs,
+        links,
+        palette: &palette,
+        options,
+    };
     type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
     let results: Vec<Out> = docs
         .par_iter()
         .map(|doc| {
-            let mut ids = BTreeSet::new();
-            let mut footnotes = 1;
-            let mut refs = Vec::new();
-            let mut diagnostics = Vec::new();
+            let mut state = DocState {
+                ids: BTreeSet::new(),
+                footnotes: 1,
+                refs: Vec::new(),
+                diagnostics: Vec::new(),
+            };
             let mut out = Vec::new();
             // Reports number figures per chapter (2.1); elsewhere they run through the document.
             let mut shared_numbering = Numbering::default();
             for pid in doc.pages() {
-                let chapter = doc.chapter_of(pid);
                 let page = &content.pages[pid];
-                let from_dir = page.source_dir();
-                let link = |dest: &str| links.resolve(dest, &from_dir);
+                let chapter = doc.chapter_of(pid);
                 let mut chapter_numbering = Numbering {
                     chapter,
                     ..Numbering::default()
@@ -323,45 +426,35 @@ fn render_markdown(
                 } else {
                     &mut shared_numbering
                 };
-                let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
-                    let mut env = BlockEnv {
-                        data: &inputs.data,
-                        lang,
-                        file: &page.source,
-                        page_path: &page.path,
-                        palette: &palette,
-                        numbering,
-                        refs: &mut refs,
-                        scope: None,
-                    };
-                    figures::render_block(b, &mut env)
+                let body = Body {
+                    file: &page.source,
+                    text: &page.body,
+                    first_line: page.body_line,
                 };
-                let r = markdown::render(
-                    Doc {
-                        file: &page.source,
-                        text: &page.body,
-                        first_line: page.body_line,
-                        chapter,
-                        ids: &mut ids,
-                        footnote_start: footnotes,
-                    },
-                    options,
-                    Hooks {
-                        link: &link,
-                        block: &mut block,
-                    },
-                );
-                footnotes += r.footnotes;
-                diagnostics.extend(r.diagnostics);
+                let r = render_body(&shared, page, body, chapter, numbering, &mut state);
+                // A hand-written text for a generated page (factsheet commentary).
+                let commentary = page
+                    .generated
+                    .as_ref()
+                    .and_then(|g| g.commentary.as_ref())
+                    .map(|c| {
+                        let body = Body {
+                            file: &c.source,
+                            text: &c.body,
+                            first_line: c.body_line,
+                        };
+                        render_body(&shared, page, body, None, numbering, &mut state).html
+                    });
                 out.push((
                     pid,
                     RenderedPage {
                         html: r.html,
                         toc: r.toc,
+                        commentary,
                     },
                 ));
             }
-            (out, refs, diagnostics)
+            (out, state.refs, state.diagnostics)
         })
         .collect();
 
@@ -538,6 +631,7 @@ fn render_pages(
             layout: "print",
             prev: None,
             next: None,
+            commentary: None,
         };
         ctx.insert("page", &view);
         ctx.insert_value("document", doc_views[i].clone());
@@ -566,6 +660,7 @@ fn render_pages(
                 layout,
                 prev,
                 next,
+                commentary: rendered[page.id].commentary.as_deref(),
             };
             let mut ctx = shared.clone();
             ctx.insert("page", &view);
