@@ -555,6 +555,7 @@ fn render_pages(
                 .iter()
                 .map(|&sub| summaries[content.sections[sub].page].clone())
                 .collect();
+            view.generated = context::generated_index(s, content, &summaries);
             Value::from_serializable(&view)
         })
         .collect();
