@@ -4,7 +4,9 @@
 
 pub mod context;
 pub mod documents;
+pub mod feeds;
 pub mod links;
+pub mod listings;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -539,11 +541,14 @@ fn render_pages(
 
     // Static files first: the one-page views (and their PDFs) need the CSS and fonts.
     let mut files = copy_static(site_dir, inputs, sink)?;
+    let taxonomies = config.taxonomies();
 
     let summaries: Vec<Value> = content
         .pages
         .par_iter()
-        .map(|p| Value::from_serializable(&page_summary(p, content, &base_url, site_dir)))
+        .map(|p| {
+            Value::from_serializable(&page_summary(p, content, &base_url, site_dir, &taxonomies))
+        })
         .collect();
     let sections: Vec<Value> = content
         .sections
@@ -648,6 +653,32 @@ fn render_pages(
         }
     }
 
+    // Listings without a source file, and which of them is the first page of a section.
+    let plan = listings::plan(content, config);
+    let mut first_page_of: Vec<Option<usize>> = vec![None; content.sections.len()];
+    for (i, l) in plan.iter().enumerate() {
+        if let listings::Kind::SectionPage { section, number: 1 } = l.kind {
+            first_page_of[section] = Some(i);
+        }
+    }
+    let mut archive_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for l in &plan {
+        if let listings::Kind::Archive {
+            section,
+            year: None,
+        } = l.kind
+        {
+            archive_of_section[section] = Some(l.path.clone());
+        }
+    }
+    let feeds = feed_specs(content, config, &plan);
+    let mut feed_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for (owner, f) in &feeds {
+        if let FeedOwner::Section(s) = owner {
+            feed_of_section[*s] = Some(f.path.clone());
+        }
+    }
+
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
@@ -679,6 +710,20 @@ fn render_pages(
                     ctx.insert("chapter", &n);
                 }
             }
+            if let PageKind::Section(s) = page.kind {
+                if let Some(l) = first_page_of[s] {
+                    ctx.insert(
+                        "paginator",
+                        &listings::view(&plan[l], &plan, content, config, &summaries),
+                    );
+                }
+            }
+            if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
+                ctx.insert("feed_url", &format!("{ROOT}{f}"));
+            }
+            if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
+                ctx.insert("archive_url", &format!("{ROOT}{a}"));
+            }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
             sink.write(&format!("{}index.html", page.path), html.as_bytes())
@@ -692,6 +737,93 @@ fn render_pages(
         }
     }
     files += content.pages.len();
+
+    // Listing pages: further pages of sections, taxonomies, archives.
+    let listing_results: Vec<Result<bool, Diagnostic>> = plan
+        .par_iter()
+        .map(|l| {
+            let (template, section) = match &l.kind {
+                listings::Kind::SectionPage { number: 1, .. } => return Ok(false),
+                listings::Kind::SectionPage { section, .. } => (
+                    format!("{}.html", layouts[content.sections[*section].page]),
+                    Some(*section),
+                ),
+                listings::Kind::Taxonomy { .. } => ("taxonomy.html".to_string(), None),
+                listings::Kind::Term { .. } => ("term.html".to_string(), None),
+                listings::Kind::Archive { section, .. } => {
+                    ("archive.html".to_string(), Some(*section))
+                }
+            };
+            if !templates.has(&template) {
+                return Ok(false);
+            }
+            let mut ctx = shared.clone();
+            let view = listings::view(l, &plan, content, config, &summaries);
+            ctx.insert(
+                "page",
+                &ListingPage {
+                    title: &l.title,
+                    url: format!("{ROOT}{}", l.path),
+                    permalink: format!("{base_url}{}", l.path),
+                    path: &l.path,
+                    kind: "listing",
+                    layout: template.trim_end_matches(".html"),
+                    summary: "",
+                    content: "",
+                },
+            );
+            if let Some(s) = section {
+                ctx.insert_value("section", sections[s].clone());
+                if let Some(f) = &feed_of_section[s] {
+                    ctx.insert("feed_url", &format!("{ROOT}{f}"));
+                }
+            }
+            if let Some((_, f)) = feeds
+                .iter()
+                .find(|(o, _)| matches!(o, FeedOwner::Listing(p) if *p == l.path))
+            {
+                ctx.insert("feed_url", &format!("{ROOT}{}", f.path));
+            }
+            ctx.insert("paginator", &view);
+            ctx.insert("listing", &view);
+            let html = templates.render(&template, &ctx)?;
+            let html = relativize(&html, &root_for(&l.path));
+            sink.write(&format!("{}index.html", l.path), html.as_bytes())
+                .map_err(|e| write_error(&l.path, e))?;
+            Ok(true)
+        })
+        .collect();
+    for r in listing_results {
+        match r {
+            Ok(true) => files += 1,
+            Ok(false) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Feeds, sitemap, robots.txt.
+    for (_, spec) in &feeds {
+        let xml = feeds::atom(spec, content, config, &|p| rendered[p].html.clone());
+        sink.write(&spec.path, xml.as_bytes())
+            .map_err(|e| write_error(&spec.path, e))?;
+        files += 1;
+    }
+    let mut entries: Vec<(String, Option<chrono::NaiveDateTime>)> = content
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.front.date))
+        .collect();
+    entries.extend(
+        plan.iter()
+            .filter(|l| !matches!(l.kind, listings::Kind::SectionPage { number: 1, .. }))
+            .map(|l| (l.path.clone(), None)),
+    );
+    entries.sort();
+    sink.write("sitemap.xml", feeds::sitemap(config, &entries).as_bytes())
+        .map_err(|e| write_error("sitemap.xml", e))?;
+    sink.write("robots.txt", feeds::robots(config).as_bytes())
+        .map_err(|e| write_error("robots.txt", e))?;
+    files += 2;
 
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
@@ -709,6 +841,78 @@ fn render_pages(
     }
     errors.take_result()?;
     Ok(files)
+}
+
+/// What templates see as `page` on a listing page.
+#[derive(serde::Serialize)]
+struct ListingPage<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    kind: &'static str,
+    layout: &'a str,
+    summary: &'static str,
+    content: &'static str,
+}
+
+enum FeedOwner {
+    Section(usize),
+    /// A listing page, by path (a category term).
+    Listing(String),
+}
+
+/// Feeds: every section sorted by date with dated pages (unless `feed: false`), and the
+/// terms of taxonomies with `feed: true`.
+fn feed_specs(
+    content: &Content,
+    config: &SiteConfig,
+    plan: &[listings::Listing],
+) -> Vec<(FeedOwner, feeds::FeedSpec)> {
+    let mut out = Vec::new();
+    for section in &content.sections {
+        let index = &content.pages[section.page];
+        let wanted = match index.front.extra.get("feed") {
+            Some(serde_yaml::Value::Bool(b)) => *b,
+            _ => {
+                section.sort_by == content::SortBy::Date
+                    && index.kind != PageKind::Home
+                    && section
+                        .pages
+                        .iter()
+                        .any(|&p| content.pages[p].front.date.is_some())
+                    && index.front.extra.get("generate").is_none()
+            }
+        };
+        if wanted {
+            out.push((
+                FeedOwner::Section(section.id),
+                feeds::FeedSpec {
+                    path: format!("{}atom.xml", index.path),
+                    title: index.front.title.clone(),
+                    page_path: index.path.clone(),
+                    pages: section.pages.clone(),
+                },
+            ));
+        }
+    }
+    let taxonomies = config.taxonomies();
+    for l in plan {
+        if let listings::Kind::Term { taxonomy, .. } = &l.kind {
+            if taxonomies[*taxonomy].feed {
+                out.push((
+                    FeedOwner::Listing(l.path.clone()),
+                    feeds::FeedSpec {
+                        path: format!("{}atom.xml", l.path),
+                        title: l.title.clone(),
+                        page_path: l.path.clone(),
+                        pages: l.pages.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A chapter or bundled page in a one-page view.
