@@ -35,6 +35,12 @@ pub struct SiteConfig {
     /// Defaults to `tags` and `category`.
     #[serde(default)]
     pub taxonomies: Option<Vec<Taxonomy>>,
+    /// A search page and its index (Pagefind); `search: false` leaves both out.
+    #[serde(default = "yes")]
+    pub search: bool,
+    /// Responsive sizes and WebP copies of images in page folders and `static/`.
+    #[serde(default)]
+    pub images: ImageSettings,
     /// Free-form values for templates: `config.extra.*`.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -52,6 +58,37 @@ pub struct Taxonomy {
     /// An Atom feed per term.
     #[serde(default)]
     pub feed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSettings {
+    /// Widths in pixels to offer browsers; images are never made wider than they are.
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// A WebP copy of every size beside the JPEG or PNG (kept only where it is smaller).
+    #[serde(default = "yes")]
+    pub webp: bool,
+    /// JPEG and lossy WebP quality, 1 to 100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: default_widths(),
+            webp: true,
+            quality: default_quality(),
+        }
+    }
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 800, 1200]
+}
+fn default_quality() -> u8 {
+    80
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -143,6 +180,27 @@ impl SiteConfig {
                 ),
             )
             .with_hint("for example `base_url: https://www.example.org/rmc-achterhoek/`"));
+        }
+        let images = &self.images;
+        if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
+            let (l, c) = at("images");
+            return Err(Diagnostic::new(
+                file,
+                l,
+                c,
+                "`images.widths` must list widths between 16 and 8192 pixels",
+            )
+            .with_hint("for example `widths: [480, 800, 1200]`"));
+        }
+        if !(1..=100).contains(&images.quality) {
+            let (l, c) = at("images");
+            return Err(Diagnostic::new(
+                file,
+                l,
+                c,
+                format!("`images.quality` must be 1 to 100, got {}", images.quality),
+            )
+            .with_hint("80 keeps photos sharp at a small size"));
         }
         Ok(())
     }
@@ -247,6 +305,9 @@ mod tests {
         assert_eq!(c.base_path(), "/rmc-achterhoek/");
         let c = SiteConfig::parse("title: T\n", Path::new("site.yaml")).unwrap();
         assert_eq!(c.base_path(), "/");
+        assert!(c.search);
+        assert!(c.images.webp);
+        assert_eq!(c.images.widths, [480, 800, 1200]);
     }
 
     #[test]
@@ -257,5 +318,14 @@ mod tests {
         let e = SiteConfig::parse("title: T\ntitel: x\n", Path::new("site.yaml")).unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("titel"), "{}", e.message);
+        let e = SiteConfig::parse("title: T\nimages:\n  quality: 0\n", Path::new("site.yaml"))
+            .unwrap_err();
+        assert_eq!(e.line, 2);
+        let c = SiteConfig::parse(
+            "title: T\nsearch: false\nimages: {webp: false}\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap();
+        assert!(!c.search && !c.images.webp);
     }
 }

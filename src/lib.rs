@@ -2,7 +2,8 @@
 //!
 //! The data flows one way, one module per stage:
 //! [`config`] -> [`content`] and [`data`] -> [`markdown`] -> [`chart`] -> [`templates`] -> [`output`],
-//! with [`site`] driving the stages in order.
+//! with [`site`] driving the stages in order. [`images`] (responsive sizes) and [`search`]
+//! (the Pagefind index) hook into the site stage where pages are rendered.
 
 pub mod chart;
 pub mod config;
@@ -11,8 +12,10 @@ pub mod data;
 pub mod diagnostic;
 pub mod figures;
 pub mod generate;
+pub mod images;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod search;
 pub mod site;
 pub mod templates;

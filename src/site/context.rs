@@ -49,6 +49,9 @@ pub struct Asset {
     pub size: u64,
     /// Upper-case file type for people: `PDF`, `XLSX`.
     pub kind: String,
+    /// For the portrait photo: its square crop in several sizes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::images::Picture>,
 }
 
 pub fn page_summary<'a>(
@@ -57,6 +60,7 @@ pub fn page_summary<'a>(
     base_url: &str,
     site_dir: &std::path::Path,
     taxonomies: &[crate::config::Taxonomy],
+    images: &crate::images::Images,
 ) -> PageSummary<'a> {
     let assets: Vec<Asset> = page
         .assets
@@ -78,6 +82,7 @@ pub fn page_summary<'a>(
                     .extension()
                     .map(|e| e.to_string_lossy().to_uppercase())
                     .unwrap_or_default(),
+                image: None,
             }
         })
         .collect();
@@ -117,7 +122,11 @@ pub fn page_summary<'a>(
         photo: page
             .front
             .extra_str("photo")
-            .and_then(|f| assets.iter().find(|a| a.name == f).cloned()),
+            .and_then(|f| assets.iter().find(|a| a.name == f).cloned())
+            .map(|mut a| {
+                a.image = images.photo(page);
+                a
+            }),
         terms: taxonomies
             .iter()
             .map(|t| {

@@ -16,13 +16,15 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::config::SiteConfig;
+use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{self, Content, Page, PageId, PageKind};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, BlockEnv, FigureRef, Numbering};
+use crate::images::Images;
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
 use crate::output::{Sink, Staging};
+use crate::search;
 use crate::templates::theme::StaticSource;
 use crate::templates::{Templates, Theme};
 use context::{page_summary, section_view, PageView};
@@ -124,9 +126,14 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
     timer.lap("compile templates");
 
     let links = LinkIndex::new(&inputs.content);
-    let rendered = render_markdown(&inputs, &links, &docs)?;
-    timer.lap("markdown and figures");
-    let files = render_pages(
+    // Nothing is encoded or indexed when nothing will be written (`bundel check`).
+    let writing = !matches!(sink, Sink::Discard);
+    let images = Images::new(site_dir, &inputs.content, &inputs.config.images, writing);
+    let indexer =
+        (inputs.config.search && writing).then(|| search::Indexer::new(&inputs.config.language));
+    let rendered = render_markdown(&inputs, &links, &docs, &images)?;
+    timer.lap("markdown, figures and images");
+    let mut files = render_pages(
         site_dir,
         &inputs,
         &mut templates,
@@ -134,8 +141,29 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
         &docs,
         &layouts,
         sink,
+        &images,
+        indexer.as_ref(),
     )?;
-    timer.lap("templates and output");
+    Diagnostics::from(images.errors()).take_result()?;
+    files += images.write(sink).map_err(Diagnostics::from)?;
+    let stats = images.stats();
+    timer.lap(&format!(
+        "templates and output (images: {} encoded, {} from cache)",
+        stats.encoded, stats.cached
+    ));
+    if let Some(indexer) = indexer {
+        let index = indexer.finish().map_err(|e| {
+            Diagnostics::from(vec![Diagnostic::file(CONFIG_FILE, e).with_hint(
+                "turn search off with `search: false` in site.yaml to build without it",
+            )])
+        })?;
+        for f in &index {
+            sink.write(&f.path, &f.bytes)
+                .map_err(|e| Diagnostics::from(vec![write_error(&f.path, e)]))?;
+        }
+        files += index.len();
+        timer.lap("search index");
+    }
     Ok((inputs.content.pages.len(), files))
 }
 
@@ -383,6 +411,7 @@ fn render_markdown(
     inputs: &Inputs,
     links: &LinkIndex,
     docs: &[Document],
+    images: &Images,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let lang = inputs.config.lang();
     let options = markdown::Options {
@@ -512,6 +541,12 @@ fn render_markdown(
                 page.body_line,
                 &mut errs,
             );
+            // A portrait photo opens the page; otherwise the first image may be in view.
+            let photo = page.front.extra_str("photo").is_some();
+            r.html = images.rewrite(&r.html, !photo);
+            if let Some(c) = &r.commentary {
+                r.commentary = Some(images.rewrite(c, false));
+            }
             errs
         })
         .collect();
@@ -533,6 +568,8 @@ fn render_pages(
     docs: &[Document],
     layouts: &[&str],
     sink: &Sink,
+    images: &Images,
+    indexer: Option<&search::Indexer>,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
@@ -547,7 +584,14 @@ fn render_pages(
         .pages
         .par_iter()
         .map(|p| {
-            Value::from_serializable(&page_summary(p, content, &base_url, site_dir, &taxonomies))
+            Value::from_serializable(&page_summary(
+                p,
+                content,
+                &base_url,
+                site_dir,
+                &taxonomies,
+                images,
+            ))
         })
         .collect();
     let sections: Vec<Value> = content
@@ -572,6 +616,10 @@ fn render_pages(
     shared.insert("t", &inputs.theme.strings);
     shared.insert("theme", &inputs.theme.settings);
     shared.insert("root", ROOT);
+    let search_path = search::page_path(config.lang());
+    if config.search {
+        shared.insert("search_url", &format!("{ROOT}{search_path}"));
+    }
     let templates = &*templates;
 
     // Reports and publications as templates see them; pages of a report carry theirs.
@@ -728,6 +776,9 @@ fn render_pages(
             let html = relativize(&html, &root_for(&page.path));
             sink.write(&format!("{}index.html", page.path), html.as_bytes())
                 .map_err(|e| write_error(&page.path, e))?;
+            if let Some(ix) = indexer {
+                ix.add(&page.path, html);
+            }
             Ok(())
         })
         .collect();
@@ -790,6 +841,9 @@ fn render_pages(
             let html = relativize(&html, &root_for(&l.path));
             sink.write(&format!("{}index.html", l.path), html.as_bytes())
                 .map_err(|e| write_error(&l.path, e))?;
+            if let Some(ix) = indexer {
+                ix.add(&l.path, html);
+            }
             Ok(true)
         })
         .collect();
@@ -824,6 +878,42 @@ fn render_pages(
     sink.write("robots.txt", feeds::robots(config).as_bytes())
         .map_err(|e| write_error("robots.txt", e))?;
     files += 2;
+
+    // The search page, unless the site has its own page at that address.
+    if config.search
+        && templates.has("search.html")
+        && !content.pages.iter().any(|p| p.path == search_path)
+    {
+        let title = inputs
+            .theme
+            .strings
+            .get("search")
+            .and_then(serde_yaml::Value::as_str)
+            .unwrap_or("Zoeken");
+        let mut ctx = shared.clone();
+        ctx.insert(
+            "page",
+            &ListingPage {
+                title,
+                url: format!("{ROOT}{search_path}"),
+                permalink: format!("{base_url}{search_path}"),
+                path: search_path,
+                kind: "search",
+                layout: "search",
+                summary: "",
+                content: "",
+            },
+        );
+        match templates.render("search.html", &ctx) {
+            Ok(html) => {
+                let html = relativize(&html, &root_for(search_path));
+                sink.write(&format!("{search_path}index.html"), html.as_bytes())
+                    .map_err(|e| write_error(search_path, e))?;
+                files += 1;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
 
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
