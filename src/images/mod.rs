@@ -121,6 +121,7 @@ pub struct Images {
     cache: Option<PathBuf>,
     sets: Mutex<HashMap<(String, Shape), Cell>>,
     errors: Mutex<BTreeMap<PathBuf, Diagnostic>>,
+    warnings: Mutex<BTreeMap<PathBuf, Diagnostic>>,
     used_cache: Mutex<HashSet<PathBuf>>,
     encoded: AtomicUsize,
     cached: AtomicUsize,
@@ -189,6 +190,7 @@ impl Images {
             cache,
             sets: Mutex::new(HashMap::new()),
             errors: Mutex::new(BTreeMap::new()),
+            warnings: Mutex::new(BTreeMap::new()),
             used_cache: Mutex::new(HashSet::new()),
             encoded: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
@@ -288,11 +290,22 @@ impl Images {
         Some(self.picture(&set))
     }
 
-    /// Problems found while reading images, one per file.
+    /// Mistakes in front matter (`photo_focus`), one per page.
     pub fn errors(&self) -> Vec<Diagnostic> {
         self.errors
             .lock()
             .expect("image errors")
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// Images that could not be read, one per file. They are linked as they are, so one bad
+    /// file does not stop a site from being published; the reader sees the alt text.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.warnings
+            .lock()
+            .expect("image warnings")
             .values()
             .cloned()
             .collect()
@@ -372,11 +385,14 @@ impl Images {
         cell.get_or_init(|| match self.make(site_path, file, shape) {
             Ok(set) => Some(Arc::new(set)),
             Err(msg) => {
-                let d = Diagnostic::file(file, format!("cannot read the image: {msg}"))
-                    .with_hint("save it again as JPEG or PNG, or remove the reference to it");
-                self.errors
+                let d = Diagnostic::file(
+                    file,
+                    format!("cannot read the image ({msg}); it is linked without sizes"),
+                )
+                .with_hint("save it again as JPEG or PNG, or remove the reference to it");
+                self.warnings
                     .lock()
-                    .expect("image errors")
+                    .expect("image warnings")
                     .insert(file.clone(), d);
                 None
             }

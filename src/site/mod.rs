@@ -145,6 +145,14 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
         indexer.as_ref(),
     )?;
     Diagnostics::from(images.errors()).take_result()?;
+    for w in images.warnings() {
+        eprintln!(
+            "{}: warning: {}\n  help: {}",
+            w.location(),
+            w.message,
+            w.hint.unwrap_or_default()
+        );
+    }
     files += images.write(sink).map_err(Diagnostics::from)?;
     let stats = images.stats();
     timer.lap(&format!(

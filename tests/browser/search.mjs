@@ -4,10 +4,11 @@
 // Enter, or opening the page with ?q=.
 //
 //   node tests/browser/search.mjs <dir> --expect "schoolverlaters=nieuws/a/" [--expect ...]
-//                                 [--prefix /sub/] [--page zoeken/] [--screenshot out.png]
-//                                 [--width 375]
+//                                 [--none <query>] [--prefix /sub/] [--page zoeken/]
+//                                 [--screenshot out.png] [--width 375]
 //
-// Each --expect is "<query>=<site path>": the page at that path must be among the results.
+// Each --expect is "<query>=<site path>": the page at that path must be among the results;
+// each --none is a query that must find nothing (words from menus and footers, say).
 // The first query is typed into the field; the others open the page with ?q=. Also fails on
 // JavaScript errors, files that do not load, and a status line that never says how many
 // results there are.
@@ -20,10 +21,10 @@ import { launchChromium, die } from './browser.mjs';
 
 const TOOL = 'search';
 const USAGE =
-  'usage: node search.mjs <dir> --expect "<query>=<site path>" [...] [--prefix /sub/] [--page zoeken/] [--screenshot out.png] [--width 375]';
+  'usage: node search.mjs <dir> --expect "<query>=<site path>" [...] [--none <query>] [--prefix /sub/] [--page zoeken/] [--screenshot out.png] [--width 375]';
 
 function parseArgs(argv) {
-  const o = { dir: null, expect: [], prefix: '/', page: 'zoeken/', screenshot: null, width: 1280 };
+  const o = { dir: null, expect: [], none: [], prefix: '/', page: 'zoeken/', screenshot: null, width: 1280 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -35,7 +36,8 @@ function parseArgs(argv) {
       const eq = spec.lastIndexOf('=');
       if (eq < 1) throw new Error(`--expect wants "<query>=<site path>", got "${spec}"`);
       o.expect.push({ query: spec.slice(0, eq), path: spec.slice(eq + 1).replace(/^\/+/, '') });
-    } else if (a === '--prefix') o.prefix = v();
+    } else if (a === '--none') o.none.push(v());
+    else if (a === '--prefix') o.prefix = v();
     else if (a === '--page') o.page = v().replace(/^\/+/, '');
     else if (a === '--screenshot') o.screenshot = v();
     else if (a === '--width') o.width = Number(v());
@@ -44,7 +46,7 @@ function parseArgs(argv) {
     else if (!o.dir) o.dir = a;
     else throw new Error(`unexpected argument: ${a}`);
   }
-  if (!o.help && (!o.dir || o.expect.length === 0)) throw new Error('expected <dir> and at least one --expect');
+  if (!o.help && (!o.dir || o.expect.length + o.none.length === 0)) throw new Error('expected <dir> and at least one --expect or --none');
   return o;
 }
 
@@ -123,6 +125,20 @@ async function main() {
       if (ok) passed += 1;
       else failures.push(`"${query}" should find ${want}`);
     }
+    for (const query of o.none) {
+      await tab.goto(`${pageUrl}?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+      let found;
+      try {
+        found = await results(tab, server.url);
+      } catch (e) {
+        failures.push(`"${query}": no result count appeared (${e.message.split('\n')[0]})`);
+        continue;
+      }
+      const ok = found.paths.length === 0;
+      console.log(`${ok ? 'ok  ' : 'FAIL'} "${query}": ${found.status}`);
+      if (ok) passed += 1;
+      else failures.push(`"${query}" should find nothing, found ${found.paths.join(', ')}`);
+    }
     if (o.screenshot) {
       await tab.screenshot({ path: path.resolve(o.screenshot), fullPage: true });
       console.log(`screenshot: ${o.screenshot}`);
@@ -132,7 +148,7 @@ async function main() {
     await server.close();
   }
   for (const f of failures) console.log(`error: ${f}`);
-  console.log(`search: ${passed} passed, ${o.expect.length - passed} failed`);
+  console.log(`search: ${passed} passed, ${o.expect.length + o.none.length - passed} failed`);
   return failures.length ? 1 : 0;
 }
 

@@ -58,6 +58,16 @@ impl Site {
             .expect("run bundel")
     }
 
+    /// `bundel` with extra environment variables (`BUNDEL_TIMINGS`).
+    pub fn bundel_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_bundel"))
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run bundel")
+    }
+
     /// `bundel build` in the site folder; panics with the error output when it fails.
     pub fn build(&self) -> Output {
         let out = self.bundel(&["build"]);
