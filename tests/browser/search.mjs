@@ -10,12 +10,13 @@
 // Each --expect is "<query>=<site path>": the page at that path must be among the results;
 // each --none is a query that must find nothing (words from menus and footers, say).
 // The first query is typed into the field; the others open the page with ?q=. Also fails on
-// JavaScript errors, files that do not load, and a status line that never says how many
-// results there are.
+// JavaScript errors, files that do not load, a status line that never says how many results
+// there are, and WCAG 2.1 A/AA problems (axe-core) on the page with its results shown.
 // Exit code: 0 = all found, 1 = a search failed, 2 = could not run.
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { startServer } from './serve.mjs';
 import { launchChromium, die } from './browser.mjs';
 
@@ -94,6 +95,8 @@ async function main() {
       locale: 'nl-NL',
       timezoneId: 'Europe/Amsterdam',
     });
+    const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await context.addInitScript({ content: axeSource });
     const tab = await context.newPage();
     tab.on('pageerror', (e) => failures.push(`JavaScript error: ${e.message}`));
     tab.on('requestfailed', (r) => failures.push(`could not load ${r.url()} (${r.failure()?.errorText})`));
@@ -124,6 +127,17 @@ async function main() {
       console.log(`${ok ? 'ok  ' : 'FAIL'} ${line}`);
       if (ok) passed += 1;
       else failures.push(`"${query}" should find ${want}`);
+      if (i === 0) {
+        // The results as they are shown must be as accessible as the rest of the site.
+        const violations = await tab.evaluate(async () => {
+          const r = await window.axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+            resultTypes: ['violations'],
+          });
+          return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+        });
+        for (const v of violations) failures.push(`accessibility, with results shown: ${v}`);
+      }
     }
     for (const query of o.none) {
       await tab.goto(`${pageUrl}?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
