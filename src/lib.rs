@@ -5,6 +5,7 @@
 //! with [`site`] driving the stages in order.
 
 pub mod chart;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -12,5 +13,7 @@ pub mod diagnostic;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod templates;

@@ -87,6 +87,21 @@ pub fn build_in_memory(
     Ok((report(counts, start, PathBuf::new()), files))
 }
 
+/// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched),
+/// rendering only the pages in `only` when given (then without the 404 page and static
+/// files). Re-rendering one edited page this way skips re-reading and re-rendering the rest.
+pub fn render_in_memory(
+    site_dir: &Path,
+    content: Content,
+    only: Option<&BTreeSet<content::PageId>>,
+) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
+    let start = Instant::now();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only)?;
+    let files = files.into_inner().expect("output map");
+    Ok((report(counts, start, PathBuf::new()), files))
+}
+
 fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildReport {
     BuildReport {
         pages: counts.0,
@@ -98,23 +113,37 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
-    let inputs = read_inputs(site_dir)?;
+    render_site_from(site_dir, sink, None, None)
+}
+
+fn render_site_from(
+    site_dir: &Path,
+    sink: &Sink,
+    content: Option<Content>,
+    only: Option<&BTreeSet<content::PageId>>,
+) -> Result<(usize, usize), Diagnostics> {
+    let inputs = read_inputs(site_dir, content)?;
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
     check_layouts(&inputs.content, &templates)?;
     check_page_files(&inputs.content)?;
 
     let links = LinkIndex::new(&inputs.content);
-    let rendered = render_markdown(&inputs, &links)?;
-    let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink)?;
+    let rendered = render_markdown(&inputs, &links, only)?;
+    let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink, only)?;
     Ok((inputs.content.pages.len(), files))
 }
 
-fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
+fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Diagnostics> {
     let config = SiteConfig::load(site_dir).map_err(Diagnostics::from)?;
     let (theme, (content, data)) = rayon::join(
         || Theme::load(site_dir, &config),
-        || rayon::join(|| content::load(site_dir), || DataStore::load(site_dir)),
+        || {
+            rayon::join(
+                || preloaded.map_or_else(|| content::load(site_dir), Ok),
+                || DataStore::load(site_dir),
+            )
+        },
     );
     let mut errors = Diagnostics::new();
     let theme = theme.map_err(|e| errors.extend(e)).ok();
@@ -215,7 +244,11 @@ struct RenderedPage {
     toc: Vec<markdown::Heading>,
 }
 
-fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPage>, Diagnostics> {
+fn render_markdown(
+    inputs: &Inputs,
+    links: &LinkIndex,
+    only: Option<&BTreeSet<content::PageId>>,
+) -> Result<Vec<RenderedPage>, Diagnostics> {
     let options = markdown::Options {
         smart_punctuation: inputs.config.smart_punctuation,
         lang: inputs.config.lang(),
@@ -225,6 +258,13 @@ fn render_markdown(inputs: &Inputs, links: &LinkIndex) -> Result<Vec<RenderedPag
         .pages
         .par_iter()
         .map(|page| {
+            if only.is_some_and(|o| !o.contains(&page.id)) {
+                let empty = RenderedPage {
+                    html: String::new(),
+                    toc: Vec::new(),
+                };
+                return (empty, Vec::new());
+            }
             let from_dir = page.source_dir();
             let link = |dest: &str| links.resolve(dest, &from_dir);
             let mut block =
@@ -272,6 +312,7 @@ fn render_pages(
     templates: &mut Templates,
     rendered: &[RenderedPage],
     sink: &Sink,
+    only: Option<&BTreeSet<content::PageId>>,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
@@ -307,6 +348,7 @@ fn render_pages(
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
+        .filter(|page| only.is_none_or(|o| o.contains(&page.id)))
         .map(|page| {
             let layout = layout_of(page, content);
             let (prev, next) = neighbours(page, content, &summaries);
@@ -341,6 +383,10 @@ fn render_pages(
         if let Err(e) = r {
             errors.push(e);
         }
+    }
+    if let Some(only) = only {
+        errors.into_result()?;
+        return Ok(only.len());
     }
     // The 404 page is served at any address, so its links start from the base path.
     let mut files = content.pages.len();
