@@ -290,7 +290,7 @@ fn locate_all(map: &SourceMap, findings: Vec<Finding>) -> Vec<Diagnostic> {
                 if matches!(f.problem, Problem::EmptyAlt) && !empty_text {
                     continue;
                 }
-                let (message, hint) = describe(&f.problem, &written, f.image);
+                let (message, hint) = describe(&f.problem, &written, f.image, true);
                 out.push(Diagnostic::new(file, line, col, message).with_hint(hint));
             }
             Origin::Shared {
@@ -302,7 +302,7 @@ fn locate_all(map: &SourceMap, findings: Vec<Finding>) -> Vec<Diagnostic> {
                 if matches!(f.problem, Problem::EmptyAlt) {
                     continue;
                 }
-                let (message, hint) = describe(&f.problem, &written, f.image);
+                let (message, hint) = describe(&f.problem, &written, f.image, false);
                 grouped
                     .entry((file, line, col, message))
                     .or_insert_with(|| (hint, Vec::new()))
@@ -319,7 +319,7 @@ fn locate_all(map: &SourceMap, findings: Vec<Finding>) -> Vec<Diagnostic> {
                     }
                     _ => f.value.clone(),
                 };
-                let (message, hint) = describe(&f.problem, &shown, f.image);
+                let (message, hint) = describe(&f.problem, &shown, f.image, false);
                 let message = format!("{message} (in the page's layout, not in its text)");
                 grouped
                     .entry((file, 0, 0, message))
@@ -342,8 +342,12 @@ fn locate_all(map: &SourceMap, findings: Vec<Finding>) -> Vec<Diagnostic> {
 }
 
 /// The message and hint for a problem; `written` is the URL as its author wrote it.
-fn describe(problem: &Problem, written: &str, image: bool) -> (String, String) {
-    const LINK_HINT: &str = "link to a page by its file (`../nieuws/artikel.md`) so bundel checks it and writes the right address; or correct the address";
+fn describe(problem: &Problem, written: &str, image: bool, in_text: bool) -> (String, String) {
+    let link_hint = if in_text {
+        "link to a page by its file (`../nieuws/artikel.md`) so bundel checks it and writes the right address; or correct the address"
+    } else {
+        "correct the address, or add the page it points to"
+    };
     const ALT_HINT: &str = "describe what the image shows, for readers who cannot see it: `![Grafiek: het aandeel voortijdig schoolverlaters daalt](grafiek.png)`, or `alt=\"...\"` in HTML; only a purely decorative image gets `alt=\"\"`";
     match problem {
         Problem::Missing { path } if image || is_image_path(path) => (
@@ -352,7 +356,7 @@ fn describe(problem: &Problem, written: &str, image: bool) -> (String, String) {
         ),
         Problem::Missing { path } => (
             format!("broken link `{written}`: the site has no page or file `/{path}`"),
-            LINK_HINT.into(),
+            link_hint.into(),
         ),
         Problem::NoAnchor { path, fragment, near } => {
             let mut hint = "headings get their id from their text: `## Nieuwe cijfers` becomes `#nieuwe-cijfers`".to_string();
@@ -366,7 +370,7 @@ fn describe(problem: &Problem, written: &str, image: bool) -> (String, String) {
         }
         Problem::Outside => (
             format!("broken link `{written}`: it leads out of the site (one `../` too many)"),
-            LINK_HINT.into(),
+            link_hint.into(),
         ),
         Problem::DomainRoot { base_path } => (
             format!("the link `{written}` starts at the domain root, but the site is published at `{base_path}`, so it leads out of the site"),
