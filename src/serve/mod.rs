@@ -29,7 +29,7 @@ pub const DEFAULT_PORT: u16 = 1111;
 const QUIET: Duration = Duration::from_millis(15);
 /// ... or after this long, when events keep coming (a `git checkout`, a sync client).
 const MAX_WAIT: Duration = Duration::from_millis(200);
-/// After a fast single-page update, the full build that double-checks every other page
+/// After a fast update of a page's body, the full build that double-checks every other page
 /// waits for a pause in the editing, so it never delays the next save.
 const VERIFY_AFTER: Duration = Duration::from_millis(300);
 const HTTP_THREADS: usize = 4;
@@ -249,6 +249,12 @@ fn rebuild_loop(
         verify_due = outcome.fast;
         report(&outcome, &rebuild::shown_changes(site_dir, &changed), false);
         publish(&builder, &outcome, shared);
+        if outcome.verify_now {
+            verify_due = false;
+            let outcome = builder.full();
+            report(&outcome, &[], true);
+            publish(&builder, &outcome, shared);
+        }
     }
 }
 
@@ -299,13 +305,12 @@ fn report(outcome: &Outcome, changed: &[PathBuf], verify: bool) {
             if verify {
                 // Quiet unless the double-check found something the fast update missed.
                 if *reload != Reload::Nothing {
-                    println!("{time} full rebuild in {ms} ms: {reloads}");
+                    println!("{time} updated the rest of the site in {ms} ms, {reloads}");
                 }
             } else if outcome.fast {
-                println!(
-                    "{time} {what}updated {} page(s) in {ms} ms, {reloads}",
-                    outcome.rendered
-                );
+                let n = outcome.rendered;
+                let pages = if n == 1 { "page" } else { "pages" };
+                println!("{time} {what}updated {n} {pages} in {ms} ms, {reloads}");
             } else {
                 println!(
                     "{time} {what}rebuilt {} pages in {ms} ms, {reloads}",

@@ -1,13 +1,17 @@
 //! Turning a batch of changed files into a new in-memory site, as cheaply as is safe.
 //!
-//! Most saves while writing change only the body of one Markdown file. Listings, menus and
-//! neighbour links are made from front matter, so such an edit changes that page's own HTML
-//! and nothing else that the fast path needs to show: the file is re-read, its body patched
-//! into the content kept from the last full build, and only that page is rendered
-//! ([`site::render_in_memory`] with `only`). Everything else (front matter, templates, data,
-//! new or deleted files) takes a full build. Because the theme may one day use a page's body
-//! elsewhere (a report's one-page view, a feed), a fast update is always followed by a full
-//! "verify" build once the author pauses, which corrects any other page that changed.
+//! Most saves change one Markdown file, and the author looks at that page. So an edit to
+//! existing pages takes a fast path first: each file is re-read and patched into the content
+//! kept from the last full build, and only those pages are rendered
+//! ([`site::render_in_memory`] with `only`) and swapped into the served site. Everything else
+//! (templates, data, new, deleted or renamed pages, drafts) takes a full build.
+//!
+//! A body edit changes that page's own HTML; listings, menus and neighbour links are made
+//! from front matter. A front matter edit (a new title or summary) also changes the pages
+//! that list this one. Either way a full "verify" build follows the fast update and corrects
+//! every other page that changed: at once after a front matter edit, and after a pause in
+//! the editing after a body edit (the theme might one day show a body elsewhere, in a
+//! report's one-page view or a feed).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,10 +37,18 @@ pub enum Reload {
 #[derive(Debug)]
 pub struct Outcome {
     pub fast: bool,
+    /// A fast update that other pages depend on: run the full build right away.
+    pub verify_now: bool,
     pub elapsed: Duration,
     /// Pages rendered by this build (the whole site for a full build).
     pub rendered: usize,
     pub result: Result<Reload, Diagnostics>,
+}
+
+struct Edit {
+    id: PageId,
+    parsed: frontmatter::Parsed,
+    front_changed: bool,
 }
 
 pub struct Builder {
@@ -64,10 +76,10 @@ impl Builder {
     }
 
     /// Rebuilds after `changed` (paths relative to the site folder), on the fast path when
-    /// every change is a body-only edit of an existing page.
+    /// every change is an edit of an existing page.
     pub fn rebuild(&mut self, changed: &BTreeSet<PathBuf>) -> Outcome {
-        if let Some(patch) = self.body_only_edits(changed) {
-            if let Some(outcome) = self.fast(patch) {
+        if let Some(edits) = self.page_edits(changed) {
+            if let Some(outcome) = self.fast(edits) {
                 return outcome;
             }
         }
@@ -98,6 +110,7 @@ impl Builder {
                 self.failed = false;
                 Outcome {
                     fast: false,
+                    verify_now: false,
                     elapsed: start.elapsed(),
                     rendered: report.pages,
                     result: Ok(reload),
@@ -108,6 +121,7 @@ impl Builder {
                 self.failed = true;
                 Outcome {
                     fast: false,
+                    verify_now: false,
                     elapsed: start.elapsed(),
                     rendered: 0,
                     result: Err(errors),
@@ -116,13 +130,10 @@ impl Builder {
         }
     }
 
-    /// For each changed file: the page it is, with its new body, when only the body changed.
-    fn body_only_edits(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<(PageId, String, usize)>> {
+    /// For each changed file: the page it is, re-read, when the fast path can render it.
+    fn page_edits(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<Edit>> {
         let content = self.content.as_ref()?;
-        if changed.is_empty() {
-            return None;
-        }
-        let mut patch = Vec::new();
+        let mut edits = Vec::new();
         for rel in changed {
             if is_vanished_temporary(content, &self.site_dir, rel) {
                 continue;
@@ -133,23 +144,35 @@ impl Builder {
             let page = content.by_source(rel)?;
             let text = std::fs::read_to_string(self.site_dir.join(rel)).ok()?;
             let parsed = frontmatter::parse(&text, rel).ok()?;
-            if parsed.front.source != page.front.source {
+            let front_changed = parsed.front.source != page.front.source;
+            // A new slug moves the page and a draft leaves the site: the full build handles those.
+            if front_changed && (parsed.front.slug != page.front.slug || parsed.front.draft) {
                 return None;
             }
-            patch.push((page.id, parsed.body, parsed.body_line));
+            edits.push(Edit {
+                id: page.id,
+                parsed,
+                front_changed,
+            });
         }
-        (!patch.is_empty()).then_some(patch)
+        (!edits.is_empty()).then_some(edits)
     }
 
-    /// Renders only the patched pages; `None` when that fails (the full build then reports).
-    fn fast(&mut self, patch: Vec<(PageId, String, usize)>) -> Option<Outcome> {
+    /// Renders only the edited pages; `None` when that fails (the full build then reports).
+    fn fast(&mut self, edits: Vec<Edit>) -> Option<Outcome> {
         let start = Instant::now();
         let content = self.content.as_mut()?;
         let mut only = BTreeSet::new();
-        for (id, body, body_line) in patch {
-            content.pages[id].body = body;
-            content.pages[id].body_line = body_line;
-            only.insert(id);
+        let mut verify_now = false;
+        for edit in edits {
+            let page = &mut content.pages[edit.id];
+            page.body = edit.parsed.body;
+            page.body_line = edit.parsed.body_line;
+            if edit.front_changed {
+                page.front = edit.parsed.front;
+                verify_now = true;
+            }
+            only.insert(edit.id);
         }
         let copy = clone_content(content);
         let Ok((_, files)) = site::render_in_memory(&self.site_dir, copy, Some(&only)) else {
@@ -166,6 +189,7 @@ impl Builder {
         self.files = Arc::new(new);
         Some(Outcome {
             fast: true,
+            verify_now,
             elapsed: start.elapsed(),
             rendered: only.len(),
             result: Ok(if changed.is_empty() {
@@ -246,6 +270,87 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
             .collect()
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn changed(rel: &str) -> BTreeSet<PathBuf> {
+        BTreeSet::from([PathBuf::from(rel)])
+    }
+
+    #[test]
+    fn edits_of_existing_pages_take_the_fast_path_and_the_rest_a_full_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(
+            dir,
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        );
+        write(dir, "content/_index.md", "---\ntitle: Home\n---\n");
+        write(dir, "content/a.md", "---\ntitle: A\n---\nEen.\n");
+        write(dir, "content/b.md", "---\ntitle: B\n---\nTwee.\n");
+        let mut b = Builder::new(dir);
+        assert!(b.full().result.is_ok());
+
+        write(
+            dir,
+            "content/a.md",
+            "---\ntitle: A\n---\nEen en een half.\n",
+        );
+        let o = b.rebuild(&changed("content/a.md"));
+        assert!(o.fast && !o.verify_now, "{o:?}");
+        assert_eq!(o.result.unwrap(), Reload::Pages(vec!["/a/".into()]));
+        let html = String::from_utf8(b.files()["a/index.html"].to_vec()).unwrap();
+        assert!(html.contains("Een en een half."));
+
+        // A temporary file that came and went beside it changes nothing.
+        let mut burst = changed("content/a.md");
+        burst.insert(PathBuf::from("content/.a.md.tmp123"));
+        assert!(b.rebuild(&burst).fast);
+
+        write(dir, "content/a.md", "---\ntitle: Nieuwe titel\n---\nEen.\n");
+        let o = b.rebuild(&changed("content/a.md"));
+        assert!(
+            o.fast && o.verify_now,
+            "a new title also changes listings: {o:?}"
+        );
+
+        write(
+            dir,
+            "content/a.md",
+            "---\ntitle: A\nslug: elders\n---\nEen.\n",
+        );
+        assert!(!b.rebuild(&changed("content/a.md")).fast, "a new address");
+        assert!(b.files().contains_key("elders/index.html"));
+        assert!(!b.files().contains_key("a/index.html"));
+
+        write(dir, "content/c.md", "---\ntitle: C\n---\n");
+        assert!(!b.rebuild(&changed("content/c.md")).fast, "a new page");
+
+        write(dir, "content/b.md", "---\ntitle: \"B\n---\n");
+        let o = b.rebuild(&changed("content/b.md"));
+        assert!(
+            !o.fast && o.result.is_err(),
+            "errors come from the full build"
+        );
+        assert!(
+            b.files().contains_key("b/index.html"),
+            "the last good site stays"
+        );
+
+        write(dir, "content/b.md", "---\ntitle: B\n---\nTwee.\n");
+        let o = b.rebuild(&changed("content/b.md"));
+        assert!(!o.fast, "no fast path right after a failed build");
+        assert_eq!(
+            o.result.unwrap(),
+            Reload::All,
+            "the overlay must go everywhere"
+        );
     }
 
     #[test]
