@@ -59,6 +59,9 @@ enum Command {
         /// Open the preview in the web browser.
         #[arg(long)]
         open: bool,
+        /// Also show pages marked `draft: true`.
+        #[arg(short = 'D', long)]
+        drafts: bool,
     },
 }
 
@@ -81,11 +84,13 @@ fn main() -> ExitCode {
             site_dir,
             port,
             open,
+            drafts,
         } => {
             let options = bundel::serve::Options {
                 site_dir,
                 port,
                 open,
+                drafts,
             };
             match bundel::serve::run(&options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -182,7 +187,7 @@ fn run_new(
                 println!("Created {}", f.display());
             }
             if kind == bundel::scaffold::Kind::Article {
-                println!("It is a draft: set `draft: false` when it is ready to publish.");
+                println!("It is a draft: preview it with `bundel serve --drafts`, and set `draft: false` when it is ready to publish.");
             }
             ExitCode::SUCCESS
         }

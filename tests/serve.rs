@@ -30,8 +30,13 @@ impl Drop for Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    fn start_with(site: &Site, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bundel"))
             .args(["serve", ".", "--port", "0"])
+            .args(extra)
             .current_dir(site.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -323,7 +328,9 @@ fn a_build_error_shows_as_an_overlay_until_it_is_fixed() {
         "every page shows the overlay"
     );
     events.wait_for("event: reload");
-    assert!(server.log().contains("content/nieuws/webinar.md:2:8: error:"));
+    assert!(server
+        .log()
+        .contains("content/nieuws/webinar.md:2:8: error:"));
 
     site.write(
         "content/nieuws/webinar.md",
@@ -348,6 +355,30 @@ fn a_site_that_never_built_still_serves_its_errors() {
     site.write("content/_index.md", "---\ntitle: Home\n---\nHersteld.\n");
     server.wait_for("/", "the home page", |r| {
         r.status == 200 && r.body.contains("Hersteld.")
+    });
+}
+
+#[test]
+fn drafts_are_previewed_only_when_asked() {
+    let site = news_site();
+    site.write(
+        "content/nieuws/concept.md",
+        "---\ntitle: Concept\ndraft: true\n---\nNog niet klaar.\n",
+    );
+    let server = Server::start(&site);
+    assert_eq!(server.get("/nieuws/concept/").status, 404);
+    drop(server);
+
+    let server = Server::start_with(&site, &["--drafts"]);
+    let page = server.get("/nieuws/concept/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Nog niet klaar."));
+    site.write(
+        "content/nieuws/concept.md",
+        "---\ntitle: Concept\ndraft: true\n---\nBijna klaar.\n",
+    );
+    server.wait_for("/nieuws/concept/", "the edited draft", |r| {
+        r.body.contains("Bijna klaar.")
     });
 }
 

@@ -40,6 +40,8 @@ pub struct Options {
     pub port: Option<u16>,
     /// Open the preview in the browser.
     pub open: bool,
+    /// Show pages marked `draft: true` too.
+    pub drafts: bool,
 }
 
 /// What the browser is shown.
@@ -106,13 +108,18 @@ pub fn run(options: &Options) -> Result<(), String> {
         .map(|c| c.base_path())
         .unwrap_or_else(|_| "/".into());
 
-    let mut builder = Builder::new(&site_dir);
+    let mut builder = Builder::new(&site_dir, options.drafts);
     let first = builder.full();
     let errors = match &first.result {
         Ok(_) => {
             println!(
-                "Built {} pages in {} ms",
+                "Built {} pages{} in {} ms",
                 first.rendered,
+                if options.drafts {
+                    ", drafts included,"
+                } else {
+                    ""
+                },
                 first.elapsed.as_millis()
             );
             Vec::new()

@@ -53,6 +53,7 @@ struct Edit {
 
 pub struct Builder {
     site_dir: PathBuf,
+    drafts: bool,
     /// Content of the last good full build; `None` after a failed one (no fast path then).
     content: Option<Content>,
     files: Arc<Files>,
@@ -61,9 +62,11 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(site_dir: &Path) -> Builder {
+    /// `drafts`: show pages marked `draft: true` too.
+    pub fn new(site_dir: &Path, drafts: bool) -> Builder {
         Builder {
             site_dir: site_dir.to_path_buf(),
+            drafts,
             content: None,
             files: Arc::new(Files::new()),
             failed: false,
@@ -91,7 +94,7 @@ impl Builder {
         let start = Instant::now();
         // Content is loaded here rather than inside the build so it can be kept for the fast
         // path; a failed load goes through the normal build to collect every other problem too.
-        let built = match content::load(&self.site_dir) {
+        let built = match content::load_with_drafts(&self.site_dir, self.drafts) {
             Ok(content) => {
                 let kept = clone_content(&content);
                 site::render_in_memory(&self.site_dir, content, None).map(|r| (r, Some(kept)))
@@ -146,7 +149,8 @@ impl Builder {
             let parsed = frontmatter::parse(&text, rel).ok()?;
             let front_changed = parsed.front.source != page.front.source;
             // A new slug moves the page and a draft leaves the site: the full build handles those.
-            if front_changed && (parsed.front.slug != page.front.slug || parsed.front.draft) {
+            let leaves = parsed.front.draft && !self.drafts;
+            if front_changed && (parsed.front.slug != page.front.slug || leaves) {
                 return None;
             }
             edits.push(Edit {
@@ -294,7 +298,7 @@ mod tests {
         write(dir, "content/_index.md", "---\ntitle: Home\n---\n");
         write(dir, "content/a.md", "---\ntitle: A\n---\nEen.\n");
         write(dir, "content/b.md", "---\ntitle: B\n---\nTwee.\n");
-        let mut b = Builder::new(dir);
+        let mut b = Builder::new(dir, false);
         assert!(b.full().result.is_ok());
 
         write(
