@@ -257,6 +257,33 @@ fn charts() -> Vec<ChartSpec> {
     });
     out.push(c);
 
+    // Stacked bars in both directions (illustrative numbers), in English.
+    let mut c = spec(
+        ChartKind::Stacked,
+        "fig-flows",
+        "Inflow and outflow per region (illustrative)",
+    );
+    c.lang = Lang::En;
+    c.categories = ["Achterhoek", "Twente", "West-Friesland"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    c.series = vec![
+        Series {
+            name: "Back to school".into(),
+            values: vec![Some(82.0), Some(198.0), Some(79.0)],
+        },
+        Series {
+            name: "New leavers".into(),
+            values: vec![Some(-120.0), Some(-301.0), None],
+        },
+        Series {
+            name: "Moved away".into(),
+            values: vec![Some(-14.0), Some(-22.0), Some(-9.0)],
+        },
+    ];
+    out.push(c);
+
     // A gap in a line, targets per year, and awkward text.
     let mut c = spec(
         ChartKind::Line,

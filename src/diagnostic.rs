@@ -91,6 +91,11 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// Like [`Diagnostics::into_result`], leaving `self` empty for further use.
+    pub fn take_result(&mut self) -> Result<(), Diagnostics> {
+        std::mem::take(self).into_result()
+    }
+
     /// Ok(()) when empty, otherwise the sorted, de-duplicated list as an error.
     pub fn into_result(mut self) -> Result<(), Diagnostics> {
         if self.0.is_empty() {

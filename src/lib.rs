@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostic;
+pub mod figures;
 pub mod locale;
 pub mod markdown;
 pub mod output;

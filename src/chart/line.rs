@@ -146,7 +146,6 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     };
     let y_of = |v: f64| axis.map(axis.clamp(v), plot_bottom, plot_top);
 
-    // Grid and axis.
     let grid_right = data_right + 4.0;
     axis.draw_y(&mut sc, st, plot_left, grid_right, plot_top, plot_bottom);
     if axis.lo <= 0.0 && axis.hi >= 0.0 {
@@ -182,7 +181,6 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         .unwrap_or(1);
     let bottom = label_top + (max_lines - 1) as f64 * lh_x + fs_x * 0.3 + st.edge;
 
-    // Targets.
     if let Some((v, _)) = &target {
         sc.dashed.push(Shape::Path {
             pts: vec![(plot_left, y_of(*v)), (data_right, y_of(*v))],
@@ -274,8 +272,14 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
                 } else {
                     y - r - 5.0
                 };
+                // Kept clear of the tick labels on the left and the edge on the right.
+                let s = p.fmt.value(v);
+                let half = text::width(&s, st.fs_small, false) / 2.0;
+                let x = x_of(j)
+                    .max(plot_left + half + 2.0)
+                    .min(st.w - st.edge - half);
                 sc.labels.push(
-                    Label::new(x_of(j), base, p.fmt.value(v), st.fs_small)
+                    Label::new(x, base, s, st.fs_small)
                         .anchor(Anchor::Middle)
                         .fill(if p.muted_series(i) {
                             INK_SOFT

@@ -121,7 +121,7 @@ pub enum Layout {
 }
 
 /// Width of the compact layout's viewBox.
-pub const COMPACT_WIDTH: f64 = 360.0;
+pub const COMPACT_WIDTH: f64 = 340.0;
 /// Width of the wide layout's viewBox.
 pub const WIDE_WIDTH: f64 = 680.0;
 

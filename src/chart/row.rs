@@ -68,7 +68,6 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
         top += legend(&mut sc, st, &items, top) + 8.0;
     }
 
-    // Value range.
     let mut lo: f64 = 0.0;
     let mut hi: f64 = if pct { 100.0 } else { 0.0 };
     for row in &values {
@@ -107,7 +106,14 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             if m < 2 || row.iter().all(Option::is_none) {
                 return None;
             }
-            let total: f64 = row.iter().flatten().sum();
+            // A total only makes sense at the end of a bar that runs one way; a bar with
+            // segments on both sides of zero has no end that a net total could sit at.
+            let pos: f64 = row.iter().flatten().filter(|v| **v > 0.0).sum();
+            let neg: f64 = row.iter().flatten().filter(|v| **v < 0.0).sum();
+            if pos > 0.0 && neg < 0.0 {
+                return None;
+            }
+            let total = pos + neg;
             (i == 0).then(|| (total, fmt.value(total)))
         } else {
             values[j][i].map(|v| (v, fmt.value(v)))

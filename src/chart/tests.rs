@@ -501,7 +501,7 @@ fn end_labels_do_not_overlap() {
 
 #[test]
 fn text_stays_readable_on_a_phone() {
-    // The compact layout is shown at about 343 px on a 375 px screen.
+    // The compact layout is shown at about 328 px on a 360 px screen.
     for spec in all_kinds() {
         let out = render_svg_layout(&spec, Layout::Compact).unwrap();
         let doc = Document::parse(&out).unwrap();
@@ -521,7 +521,7 @@ fn text_stays_readable_on_a_phone() {
                 .unwrap()
                 .parse()
                 .unwrap();
-            assert!(size * 343.0 / vb_w >= 11.0, "{size}");
+            assert!(size * 328.0 / vb_w >= 11.5, "{size}");
         }
         // Nothing is placed outside the drawing.
         for t in root.descendants().filter(|n| n.has_tag_name("text")) {
@@ -561,6 +561,7 @@ fn five_line_chart_is_small() {
         ..ChartSpec::default()
     };
     let out = render_svg(&spec).unwrap();
+    eprintln!("five-series line chart: {} bytes", out.len());
     assert!(out.len() < 30_000, "{} bytes", out.len());
 }
 

@@ -5,13 +5,10 @@
 //! `type:`. A field that is there but empty counts as missing: a portrait without a name is
 //! no better with `name: ""`.
 
-use std::collections::HashSet;
-
 use serde_yaml::Value;
 
 use crate::content::{Content, Page, PageKind};
 use crate::diagnostic::Diagnostic;
-use crate::site::context::content_path;
 
 struct Rule {
     kind: &'static str,
@@ -57,12 +54,8 @@ const PUBLICATION: Rule = Rule {
     )],
 };
 
+/// Whether each entry of a publication's `pages` exists is the build's concern.
 pub fn check(content: &Content) -> Vec<Diagnostic> {
-    let known: HashSet<String> = content
-        .pages
-        .iter()
-        .flat_map(|p| [content_path(p), p.path.trim_matches('/').to_string()])
-        .collect();
     let mut out = Vec::new();
     for page in &content.pages {
         for rule in rules_for(page, content) {
@@ -71,9 +64,6 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
                     out.push(d);
                 }
             }
-        }
-        if page.front.extra_str("type") == Some("publication") {
-            out.extend(unknown_publication_pages(page, &known));
         }
     }
     out
@@ -149,39 +139,4 @@ fn has_key(yaml: &str, key: &str) -> bool {
         l.strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     })
-}
-
-/// Every entry of a publication's `pages` must be a page of the site.
-fn unknown_publication_pages(page: &Page, known: &HashSet<String>) -> Vec<Diagnostic> {
-    let Some(Value::Sequence(items)) = page.front.extra.get("pages") else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for item in items {
-        let Some(entry) = item.as_str() else { continue };
-        let wanted = entry.trim().trim_matches('/').trim_end_matches(".md");
-        if known.contains(wanted) {
-            continue;
-        }
-        // Front matter starts on the file's second line.
-        let line = page
-            .front
-            .source
-            .lines()
-            .position(|l| l.contains(entry))
-            .map(|i| i + 2)
-            .unwrap_or_else(|| page.front.line_of("pages"));
-        out.push(
-            Diagnostic::new(
-                &page.source,
-                line,
-                1,
-                format!("`pages` lists `{entry}`, which is not a page of the site (or is a draft)"),
-            )
-            .with_hint(
-                "name pages by their place in content/ without `.md`, for example `portretten/anja-boschker`",
-            ),
-        );
-    }
-    out
 }

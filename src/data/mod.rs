@@ -495,7 +495,8 @@ fn sidecar_path(source: &Path) -> String {
 }
 
 /// Up to three candidates close to `target` (typos, case, a missing folder), closest first.
-fn suggest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+/// Up to three candidates close to `target` (typos, case), best first.
+pub fn suggest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let t = target.to_lowercase();
     let limit = (t.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
@@ -505,28 +506,13 @@ fn suggest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&
             let d = if lc == t || base == t {
                 0
             } else {
-                levenshtein(&t, &lc).min(levenshtein(&t, base))
+                strsim::levenshtein(&t, &lc).min(strsim::levenshtein(&t, base))
             };
             (d <= limit).then_some((d, c))
         })
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// `` `a`, `b` or `c` `` with the given conjunction.

@@ -460,6 +460,22 @@ impl<'a> Renderer<'a, '_> {
                 }
                 self.out.extend(xrefs_in_text(text));
             }
+            // Wide tables scroll sideways on phones; a scrolling region must be reachable by
+            // keyboard, so it is focusable and named.
+            Event::Start(Tag::Table(align)) => {
+                let name = match self.lang {
+                    Lang::Nl => "Tabel",
+                    Lang::En => "Table",
+                };
+                self.out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n"
+                ))));
+                self.out.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.out.push(Event::End(TagEnd::Table));
+                self.out.push(Event::Html(CowStr::from("</div>\n")));
+            }
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
                 let index = match self.footnote_labels.iter().position(|l| *l == label) {
@@ -623,11 +639,11 @@ fn render_footnotes(
     start: usize,
     lang: Lang,
 ) -> String {
-    let back_label = match lang {
-        Lang::Nl => "Terug naar verwijzing",
-        Lang::En => "Back to reference",
+    let (back_label, title) = match lang {
+        Lang::Nl => ("Terug naar verwijzing", "Noten"),
+        Lang::En => ("Back to reference", "Notes"),
     };
-    let mut out = String::from("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
+    let mut out = format!("<section class=\"footnotes\" role=\"doc-endnotes\">\n<h2 class=\"footnotes__title\">{title}</h2>\n<ol>\n");
     let mut defs = defs;
     // Notes in order of first reference; unreferenced notes are dropped like in GFM.
     for (i, label) in labels.iter().enumerate() {

@@ -40,7 +40,8 @@ pub struct Outcome {
     /// A fast update that other pages depend on: run the full build right away.
     pub verify_now: bool,
     pub elapsed: Duration,
-    /// Pages rendered by this build (the whole site for a full build).
+    /// Pages rendered: the whole site for a full build; for a fast one, the edited pages and
+    /// those sharing a document with them (a report's chapters and one-page view).
     pub rendered: usize,
     pub result: Result<Reload, Diagnostics>,
 }
@@ -182,6 +183,7 @@ impl Builder {
         let Ok((_, files)) = site::render_in_memory(&self.site_dir, copy, Some(&only)) else {
             return None;
         };
+        let rendered = files.len();
         let mut new = (*self.files).clone();
         let mut changed = Vec::new();
         for (k, v) in files {
@@ -195,7 +197,7 @@ impl Builder {
             fast: true,
             verify_now,
             elapsed: start.elapsed(),
-            rendered: only.len(),
+            rendered,
             result: Ok(if changed.is_empty() {
                 Reload::Nothing
             } else {

@@ -6,8 +6,8 @@
 //! that can be shown at any address (the 404 page) and documents that leave the site (feeds,
 //! PDFs) replace it with the base path or the absolute base URL instead.
 
-use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 
 use crate::content::Content;
 
@@ -27,40 +27,55 @@ pub fn root_for(path: &str) -> String {
 /// [`ROOT`] as it appears after percent-encoding (Markdown link destinations get encoded).
 const ROOT_ENCODED: &str = "%EE%80%80";
 
-/// Replaces every [`ROOT`] marker by `root`.
+/// Replaces every [`ROOT`] marker (plain or percent-encoded) by `root`, in one pass: this
+/// runs over every byte of every page.
 pub fn relativize(html: &str, root: &str) -> String {
-    let out = html.replace(ROOT, root);
-    if out.contains(ROOT_ENCODED) {
-        out.replace(ROOT_ENCODED, root)
-    } else {
-        out
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut last = 0;
+    for i in memchr::memchr2_iter(0xEE, b'%', bytes) {
+        if i < last {
+            continue;
+        }
+        let rest = &html[i..];
+        let len = if rest.starts_with(ROOT) {
+            ROOT.len()
+        } else if rest.starts_with(ROOT_ENCODED) {
+            ROOT_ENCODED.len()
+        } else {
+            continue;
+        };
+        out.push_str(&html[last..i]);
+        out.push_str(root);
+        last = i + len;
     }
+    out.push_str(&html[last..]);
+    out
 }
 
 /// Where every source file ends up, for rewriting links written by authors.
 pub struct LinkIndex {
     /// Source file (`content/nieuws/a.md`) or section folder -> site path (`nieuws/a/`).
-    pages: BTreeMap<PathBuf, String>,
+    /// Keys are `/`-separated strings: links are looked up for every link of every page.
+    pages: HashMap<String, String>,
     /// Asset file (`content/portretten/x/foto.jpg`) -> site path of the copy.
-    assets: BTreeMap<PathBuf, String>,
+    assets: HashMap<String, String>,
 }
 
 impl LinkIndex {
     pub fn new(content: &Content) -> LinkIndex {
-        let mut pages = BTreeMap::new();
-        let mut assets = BTreeMap::new();
+        let mut pages = HashMap::new();
+        let mut assets = HashMap::new();
         for page in &content.pages {
-            pages.insert(page.source.clone(), page.path.clone());
+            pages.insert(slash(&page.source), page.path.clone());
             if page.source.ends_with("_index.md") || page.source.ends_with("index.md") {
                 // Linking to the folder means linking to its page.
                 if let Some(dir) = page.source.parent() {
-                    pages
-                        .entry(dir.to_path_buf())
-                        .or_insert_with(|| page.path.clone());
+                    pages.entry(slash(dir)).or_insert_with(|| page.path.clone());
                 }
             }
             for asset in &page.assets {
-                assets.insert(asset.clone(), asset_path(page, asset));
+                assets.insert(slash(asset), asset_path(page, asset));
             }
         }
         LinkIndex { pages, assets }
@@ -68,7 +83,7 @@ impl LinkIndex {
 
     /// The site path of a page by its source file.
     pub fn page_path(&self, source: &Path) -> Option<&str> {
-        self.pages.get(source).map(String::as_str)
+        self.pages.get(&slash(source)).map(String::as_str)
     }
 
     /// Rewrites a link written in `from_dir` (a folder relative to the site root).
@@ -85,7 +100,8 @@ impl LinkIndex {
         if let Some(site_path) = decoded.strip_prefix('/') {
             return Ok(format!("{ROOT}{}{suffix}", encode_path(site_path)));
         }
-        let Some(target) = normalize(&from_dir.join(&decoded)) else {
+        let joined = format!("{}/{decoded}", slash(from_dir));
+        let Some(target) = normalize(&joined) else {
             return Err(format!("the link `{dest}` points outside the site folder"));
         };
         if let Some(path) = self.pages.get(&target) {
@@ -94,13 +110,22 @@ impl LinkIndex {
         if let Some(path) = self.assets.get(&target) {
             return Ok(format!("{ROOT}{}{suffix}", encode_path(path)));
         }
-        if target.extension().is_some_and(|e| e == "md") {
+        if target.ends_with(".md") {
             return Err(format!(
-                "the link `{dest}` points to `{}`, which does not exist (or is a draft)",
-                target.display()
+                "the link `{dest}` points to `{target}`, which does not exist (or is a draft)"
             ));
         }
         Ok(dest.to_string())
+    }
+}
+
+/// A path as a `/`-separated string.
+fn slash(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
     }
 }
 
@@ -128,21 +153,23 @@ fn has_scheme(s: &str) -> bool {
     }
 }
 
-/// Resolves `.` and `..` without touching the disk; `None` when the path climbs out.
-fn normalize(p: &Path) -> Option<PathBuf> {
-    let mut out: Vec<&std::ffi::OsStr> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::Normal(s) => out.push(s),
-            Component::CurDir => {}
-            Component::ParentDir => {
+/// Resolves `.` and `..` in a `/`-separated path without touching the disk; `None` when
+/// the path climbs out of the site folder.
+fn normalize(p: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
                 out.pop()?;
             }
-            Component::RootDir | Component::Prefix(_) => return None,
+            other => out.push(other),
         }
     }
-    // A link must stay inside content/ (or the site root for static files).
-    Some(out.iter().collect())
+    if p.starts_with('/') {
+        return None;
+    }
+    Some(out.join("/"))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -206,9 +233,9 @@ mod tests {
     #[test]
     fn normalize_refuses_escapes() {
         assert_eq!(
-            normalize(Path::new("content/a/../b.md")),
-            Some(PathBuf::from("content/b.md"))
+            normalize("content/a/../b.md").as_deref(),
+            Some("content/b.md")
         );
-        assert_eq!(normalize(Path::new("content/../../etc/passwd")), None);
+        assert_eq!(normalize("content/../../etc/passwd"), None);
     }
 }

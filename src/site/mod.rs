@@ -3,6 +3,7 @@
 //! there are errors, so one run shows all of them.
 
 pub mod context;
+pub mod documents;
 pub mod links;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,14 +15,16 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::config::SiteConfig;
-use crate::content::{self, Content, Page, PageKind};
+use crate::content::{self, Content, Page, PageId, PageKind};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
 use crate::output::{Sink, Staging};
 use crate::templates::theme::StaticSource;
 use crate::templates::{Templates, Theme};
 use context::{page_summary, section_view, PageView};
+use documents::Document;
 use links::{relativize, root_for, LinkIndex, ROOT};
 
 #[derive(Debug, Clone)]
@@ -87,13 +90,15 @@ pub fn build_in_memory(
     Ok((report(counts, start, PathBuf::new()), files))
 }
 
-/// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched),
-/// rendering only the pages in `only` when given (then without the 404 page and static
-/// files). Re-rendering one edited page this way skips re-reading and re-rendering the rest.
+/// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched).
+/// With `only`, renders just the documents containing those pages (a whole report when one
+/// chapter changed, since chapters share footnote numbers and ids), without the 404 page and
+/// static files. Re-rendering one edited page this way skips re-reading and re-rendering the
+/// rest of the site.
 pub fn render_in_memory(
     site_dir: &Path,
     content: Content,
-    only: Option<&BTreeSet<content::PageId>>,
+    only: Option<&BTreeSet<PageId>>,
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
     let start = Instant::now();
     let files = std::sync::Mutex::new(BTreeMap::new());
@@ -120,18 +125,72 @@ fn render_site_from(
     site_dir: &Path,
     sink: &Sink,
     content: Option<Content>,
-    only: Option<&BTreeSet<content::PageId>>,
+    only: Option<&BTreeSet<PageId>>,
 ) -> Result<(usize, usize), Diagnostics> {
+    let mut timer = Timer::new();
     let inputs = read_inputs(site_dir, content)?;
+    timer.lap("read config, content, data, theme");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
-    check_layouts(&inputs.content, &templates)?;
+    let (docs, doc_errors) = documents::find(&inputs.content);
+    Diagnostics::from(doc_errors).take_result()?;
+    let layouts = layouts(&inputs.content, &docs);
+    check_layouts(&inputs.content, &layouts, &templates)?;
     check_page_files(&inputs.content)?;
+    timer.lap("compile templates");
+
+    // A partial render covers whole documents: the pages asked for and every page they share
+    // numbering with.
+    let wanted: Option<Vec<Document>> = only.map(|o| {
+        docs.iter()
+            .filter(|d| d.pages().any(|p| o.contains(&p)))
+            .cloned()
+            .collect()
+    });
+    let partial: Option<BTreeSet<PageId>> = wanted
+        .as_ref()
+        .map(|w| w.iter().flat_map(|d| d.pages()).collect());
 
     let links = LinkIndex::new(&inputs.content);
-    let rendered = render_markdown(&inputs, &links, only)?;
-    let files = render_pages(site_dir, &inputs, &mut templates, &rendered, sink, only)?;
+    let rendered = render_markdown(&inputs, &links, wanted.as_deref().unwrap_or(&docs))?;
+    timer.lap("markdown and figures");
+    let files = render_pages(
+        site_dir,
+        &inputs,
+        &mut templates,
+        &rendered,
+        &docs,
+        &layouts,
+        sink,
+        partial.as_ref(),
+    )?;
+    timer.lap("templates and output");
     Ok((inputs.content.pages.len(), files))
+}
+
+/// Phase timings on stderr when `BUNDEL_TIMINGS` is set, for finding slow stages.
+struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("BUNDEL_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "{:>7.1} ms  {what}",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = Instant::now();
+    }
 }
 
 fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Diagnostics> {
@@ -158,53 +217,74 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
     })
 }
 
-/// The template a page is rendered with, without `.html`.
-fn layout_of<'a>(page: &'a Page, content: &'a Content) -> &'a str {
-    if let Some(l) = &page.front.layout {
-        return l;
+/// The template each page is rendered with, without `.html`: the page's own `layout`, else
+/// what its kind and place imply (a report's chapters are `chapter` pages, ...).
+fn layouts<'a>(content: &'a Content, docs: &[Document]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = content
+        .pages
+        .iter()
+        .map(|page| match page.kind {
+            PageKind::Home => "index",
+            PageKind::Section(_) => "section",
+            PageKind::Regular => page
+                .section
+                .and_then(|s| {
+                    content.pages[content.sections[s].page]
+                        .front
+                        .extra_str("page_layout")
+                })
+                .unwrap_or("page"),
+        })
+        .collect();
+    for doc in docs.iter().filter(|d| d.is_long()) {
+        match doc.kind {
+            documents::Kind::Report => {
+                out[doc.index] = "report";
+                let own = content.pages[doc.index].front.extra_str("page_layout");
+                for &p in &doc.parts {
+                    out[p] = own.unwrap_or("chapter");
+                }
+            }
+            _ => out[doc.index] = "publication",
+        }
     }
-    match page.kind {
-        PageKind::Home => "index",
-        PageKind::Section(_) => "section",
-        PageKind::Regular => page
-            .section
-            .and_then(|s| {
-                content.pages[content.sections[s].page]
-                    .front
-                    .extra_str("page_layout")
-            })
-            .unwrap_or("page"),
+    for page in &content.pages {
+        if let Some(l) = &page.front.layout {
+            out[page.id] = l;
+        }
     }
+    out
 }
 
-fn check_layouts(content: &Content, templates: &Templates) -> Result<(), Diagnostics> {
+fn check_layouts(
+    content: &Content,
+    layouts: &[&str],
+    templates: &Templates,
+) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::new();
     let available: Vec<&str> = templates
         .names()
-        .filter(|n| !n.contains('/') && *n != "base.html" && *n != "404.html")
+        .filter(|n| {
+            !n.contains('/') && *n != "base.html" && *n != "404.html" && !n.ends_with("_print.html")
+        })
         .map(|n| n.trim_end_matches(".html"))
         .collect();
     for page in &content.pages {
-        let layout = layout_of(page, content);
-        if !templates.has(&format!("{layout}.html")) {
-            let (key, file) = if page.front.layout.is_some() {
-                ("layout", &page.source)
-            } else {
-                let section = &content.pages[content.sections[page.section.unwrap_or(0)].page];
-                ("page_layout", &section.source)
-            };
-            let line = if page.front.layout.is_some() {
-                page.front.line_of(key)
-            } else {
-                content.pages[content.sections[page.section.unwrap_or(0)].page]
-                    .front
-                    .line_of(key)
-            };
-            errors.push(
-                Diagnostic::new(file, line, 1, format!("unknown layout `{layout}`"))
-                    .with_hint(format!("use one of: {}", available.join(", "))),
-            );
+        let layout = layouts[page.id];
+        if templates.has(&format!("{layout}.html")) {
+            continue;
         }
+        // Point at the line that chose the layout: the page's own, or its section's.
+        let section = &content.pages[content.sections[page.section.unwrap_or(0)].page];
+        let (file, line) = if page.front.layout.is_some() {
+            (&page.source, page.front.line_of("layout"))
+        } else {
+            (&section.source, section.front.line_of("page_layout"))
+        };
+        errors.push(
+            Diagnostic::new(file, line, 1, format!("unknown layout `{layout}`"))
+                .with_hint(format!("use one of: {}", available.join(", "))),
+        );
     }
     errors.into_result()
 }
@@ -247,76 +327,180 @@ struct RenderedPage {
 fn render_markdown(
     inputs: &Inputs,
     links: &LinkIndex,
-    only: Option<&BTreeSet<content::PageId>>,
+    docs: &[Document],
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
+    let lang = inputs.config.lang();
     let options = markdown::Options {
         smart_punctuation: inputs.config.smart_punctuation,
-        lang: inputs.config.lang(),
+        lang,
     };
-    let results: Vec<(RenderedPage, Vec<Diagnostic>)> = inputs
-        .content
-        .pages
+    let palette: Vec<String> = match inputs.theme.settings.get("chart_palette") {
+        Some(serde_yaml::Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let content = &inputs.content;
+    type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
+    let results: Vec<Out> = docs
         .par_iter()
-        .map(|page| {
-            if only.is_some_and(|o| !o.contains(&page.id)) {
-                let empty = RenderedPage {
-                    html: String::new(),
-                    toc: Vec::new(),
-                };
-                return (empty, Vec::new());
-            }
-            let from_dir = page.source_dir();
-            let link = |dest: &str| links.resolve(dest, &from_dir);
-            let mut block =
-                |_b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> { Ok(None) };
+        .map(|doc| {
             let mut ids = BTreeSet::new();
-            let r = markdown::render(
-                Doc {
-                    file: &page.source,
-                    text: &page.body,
-                    first_line: page.body_line,
-                    chapter: None,
-                    ids: &mut ids,
-                    footnote_start: 1,
-                },
-                options,
-                Hooks {
-                    link: &link,
-                    block: &mut block,
-                },
-            );
-            (
-                RenderedPage {
-                    html: r.html,
-                    toc: r.toc,
-                },
-                r.diagnostics,
-            )
+            let mut footnotes = 1;
+            let mut refs = Vec::new();
+            let mut diagnostics = Vec::new();
+            let mut out = Vec::new();
+            // Reports number figures per chapter (2.1); elsewhere they run through the document.
+            let mut shared_numbering = Numbering::default();
+            for pid in doc.pages() {
+                let chapter = doc.chapter_of(pid);
+                let page = &content.pages[pid];
+                let from_dir = page.source_dir();
+                let link = |dest: &str| links.resolve(dest, &from_dir);
+                let mut chapter_numbering = Numbering {
+                    chapter,
+                    ..Numbering::default()
+                };
+                let numbering = if doc.kind == documents::Kind::Report {
+                    &mut chapter_numbering
+                } else {
+                    &mut shared_numbering
+                };
+                let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
+                    let mut env = BlockEnv {
+                        data: &inputs.data,
+                        lang,
+                        file: &page.source,
+                        page_path: &page.path,
+                        palette: &palette,
+                        numbering,
+                        refs: &mut refs,
+                        scope: None,
+                    };
+                    figures::render_block(b, &mut env)
+                };
+                let r = markdown::render(
+                    Doc {
+                        file: &page.source,
+                        text: &page.body,
+                        first_line: page.body_line,
+                        chapter,
+                        ids: &mut ids,
+                        footnote_start: footnotes,
+                    },
+                    options,
+                    Hooks {
+                        link: &link,
+                        block: &mut block,
+                    },
+                );
+                footnotes += r.footnotes;
+                diagnostics.extend(r.diagnostics);
+                out.push((
+                    pid,
+                    RenderedPage {
+                        html: r.html,
+                        toc: r.toc,
+                    },
+                ));
+            }
+            (out, refs, diagnostics)
         })
         .collect();
+
     let mut errors = Diagnostics::new();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, diags) in results {
+    let mut pages: Vec<Option<RenderedPage>> = (0..content.pages.len()).map(|_| None).collect();
+    let mut registry: BTreeMap<String, FigureRef> = BTreeMap::new();
+    for (out, refs, diags) in results {
         errors.extend(diags);
-        pages.push(page);
+        for (pid, r) in out {
+            pages[pid] = Some(r);
+        }
+        for r in refs.into_iter().filter(|r| r.explicit) {
+            if let Some(first) = registry.get(&r.id) {
+                errors.push(
+                    Diagnostic::new(
+                        &r.file,
+                        r.line,
+                        1,
+                        format!(
+                            "the id `{}` is already used at {}:{}",
+                            r.id,
+                            first.file.display(),
+                            first.line
+                        ),
+                    )
+                    .with_hint("every figure and table id must be unique; rename one of them"),
+                );
+            } else {
+                registry.insert(r.id.clone(), r);
+            }
+        }
+    }
+    errors.extend(inputs.data.check_totals());
+    errors.take_result()?;
+
+    // Cross-references, now that every figure has its number.
+    // Pages outside the documents asked for stay empty (partial renders for `serve`).
+    let mut pages: Vec<RenderedPage> = pages
+        .into_iter()
+        .map(|p| {
+            p.unwrap_or(RenderedPage {
+                html: String::new(),
+                toc: Vec::new(),
+            })
+        })
+        .collect();
+    let xref_errors: Vec<Vec<Diagnostic>> = pages
+        .par_iter_mut()
+        .zip(&content.pages)
+        .map(|(r, page)| {
+            let mut errs = Vec::new();
+            r.html = figures::link_xrefs(
+                &r.html,
+                &registry,
+                &page.path,
+                lang,
+                &page.source,
+                &page.body,
+                page.body_line,
+                &mut errs,
+            );
+            errs
+        })
+        .collect();
+    for e in xref_errors {
+        errors.extend(e);
     }
     errors.into_result()?;
     Ok(pages)
 }
 
-/// Renders every page through its template and writes pages, static files and assets.
-/// Returns the number of files written.
+/// Renders every page through its template and writes pages, one-page views of reports and
+/// publications, static files and assets. Returns the number of files written.
+#[allow(clippy::too_many_arguments)]
 fn render_pages(
     site_dir: &Path,
     inputs: &Inputs,
     templates: &mut Templates,
     rendered: &[RenderedPage],
+    docs: &[Document],
+    layouts: &[&str],
     sink: &Sink,
-    only: Option<&BTreeSet<content::PageId>>,
+    only: Option<&BTreeSet<PageId>>,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
     let base_url = config.base_url();
+    let mut errors = Diagnostics::new();
+    let wanted = |p: PageId| only.is_none_or(|o| o.contains(&p));
+
+    // Static files first: the one-page views (and their PDFs) need the CSS and fonts.
+    let mut files = match only {
+        None => copy_static(site_dir, inputs, sink)?,
+        Some(_) => 0,
+    };
 
     let summaries: Vec<Value> = content
         .pages
@@ -343,14 +527,96 @@ fn render_pages(
     shared.insert("lang", &config.language);
     shared.insert("t", &inputs.theme.strings);
     shared.insert("theme", &inputs.theme.settings);
-
+    shared.insert("root", ROOT);
     let templates = &*templates;
+
+    // Reports and publications as templates see them; pages of a report carry theirs.
+    let tocs: Vec<Vec<markdown::Heading>> = rendered.iter().map(|r| r.toc.clone()).collect();
+    let long_docs: Vec<&Document> = docs.iter().filter(|d| d.is_long()).collect();
+    let doc_views: Vec<Value> = long_docs
+        .iter()
+        .map(|d| Value::from_serializable(&documents::view(d, content, &summaries, &tocs, None)))
+        .collect();
+    let mut doc_of_page: Vec<Option<usize>> = vec![None; content.pages.len()];
+    for (i, d) in long_docs.iter().enumerate() {
+        doc_of_page[d.index] = Some(i);
+        if d.kind == documents::Kind::Report {
+            for &p in &d.parts {
+                doc_of_page[p] = Some(i);
+            }
+        }
+    }
+
+    // One-page views.
+    for (i, doc) in long_docs.iter().enumerate() {
+        if !wanted(doc.index) {
+            continue;
+        }
+        let kind = match doc.kind {
+            documents::Kind::Report => "report",
+            _ => "publication",
+        };
+        let template = format!("{kind}_print.html");
+        if !templates.has(&template) {
+            continue;
+        }
+        let parts: Vec<Value> = doc
+            .parts
+            .iter()
+            .map(|&p| {
+                Value::from_serializable(&PrintPart {
+                    anchor: documents::anchor(doc, p),
+                    number: doc.chapter_of(p),
+                    page: &summaries[p],
+                    content: documents::demote_headings(&documents::localize_links(
+                        &rendered[p].html,
+                        doc,
+                        content,
+                    )),
+                    toc: &rendered[p].toc,
+                    sections: rendered[p]
+                        .toc
+                        .iter()
+                        .filter(|h| h.level == 2)
+                        .cloned()
+                        .collect(),
+                })
+            })
+            .collect();
+        let path = doc.print_path(content);
+        let mut ctx = shared.clone();
+        let view = PageView {
+            summary: &summaries[doc.index],
+            content: &documents::demote_headings(&documents::localize_links(
+                &rendered[doc.index].html,
+                doc,
+                content,
+            )),
+            toc: &rendered[doc.index].toc,
+            layout: "print",
+            prev: None,
+            next: None,
+        };
+        ctx.insert("page", &view);
+        ctx.insert_value("document", doc_views[i].clone());
+        ctx.insert("parts", &parts);
+        match templates.render(&template, &ctx) {
+            Ok(html) => {
+                let html = relativize(&html, &root_for(&path));
+                sink.write(&format!("{path}index.html"), html.as_bytes())
+                    .map_err(|e| write_error(&path, e))?;
+                files += 1;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
-        .filter(|page| only.is_none_or(|o| o.contains(&page.id)))
+        .filter(|page| wanted(page.id))
         .map(|page| {
-            let layout = layout_of(page, content);
+            let layout = layouts[page.id];
             let (prev, next) = neighbours(page, content, &summaries);
             let view = PageView {
                 summary: &summaries[page.id],
@@ -362,7 +628,6 @@ fn render_pages(
             };
             let mut ctx = shared.clone();
             ctx.insert("page", &view);
-            ctx.insert("root", ROOT);
             let section = match page.kind {
                 PageKind::Home => Some(0),
                 PageKind::Section(s) => Some(s),
@@ -371,6 +636,12 @@ fn render_pages(
             if let Some(s) = section {
                 ctx.insert_value("section", sections[s].clone());
             }
+            if let Some(d) = doc_of_page[page.id] {
+                ctx.insert_value("document", doc_views[d].clone());
+                if let Some(n) = long_docs[d].chapter_of(page.id) {
+                    ctx.insert("chapter", &n);
+                }
+            }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
             sink.write(&format!("{}index.html", page.path), html.as_bytes())
@@ -378,21 +649,20 @@ fn render_pages(
             Ok(())
         })
         .collect();
-    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
         }
     }
     if let Some(only) = only {
-        errors.into_result()?;
-        return Ok(only.len());
+        errors.take_result()?;
+        return Ok(files + only.len());
     }
+    files += content.pages.len();
+
     // The 404 page is served at any address, so its links start from the base path.
-    let mut files = content.pages.len();
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert("root", ROOT);
         ctx.insert_value("page", summaries[0].clone());
         match templates.render("404.html", &ctx) {
             Ok(html) => {
@@ -404,11 +674,25 @@ fn render_pages(
             Err(e) => errors.push(e),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors.into_result().unwrap_err());
-    }
+    errors.take_result()?;
+    Ok(files)
+}
 
-    // Static files (theme first, then the site's own) and page assets.
+/// A chapter or bundled page in a one-page view.
+#[derive(serde::Serialize)]
+struct PrintPart<'a> {
+    anchor: String,
+    number: Option<u32>,
+    page: &'a Value,
+    content: String,
+    toc: &'a [markdown::Heading],
+    sections: Vec<markdown::Heading>,
+}
+
+/// Copies the theme's static files, then the site's own (`static/`, which win), then every
+/// page's assets. Returns the number of files.
+fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, Diagnostics> {
+    let content = &inputs.content;
     let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
     for f in &inputs.theme.static_files {
         let src = match &f.source {
@@ -439,7 +723,6 @@ fn render_pages(
             );
         }
     }
-    files += copies.len();
     let results: Vec<Result<(), Diagnostic>> = copies
         .par_iter()
         .map(|(rel, src)| {
@@ -450,13 +733,14 @@ fn render_pages(
             .map_err(|e| write_error(rel, e))
         })
         .collect();
+    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
         }
     }
     errors.into_result()?;
-    Ok(files)
+    Ok(copies.len())
 }
 
 fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {

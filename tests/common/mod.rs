@@ -131,3 +131,22 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// For each element matching `selector` (table rows), the text of its cells joined by spaces.
+pub fn rows(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    let cell = sel("th, td");
+    doc.select(&sel(selector))
+        .map(|row| {
+            row.select(&cell)
+                .map(|c| {
+                    c.text()
+                        .collect::<String>()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+//! The data part shared by charts and tables: which table, which rows, derived columns, order.
+
+use serde_yaml::{Mapping, Value};
+
+use super::fields::Fields;
+use super::BlockEnv;
+use crate::data::{DataTable, Filter};
+
+/// Reads `data`, `where`, `derive` and `sort` and applies them in that order. Problems are
+/// recorded in `f` at the line of the key that caused them.
+pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
+    let name = f.required_str(
+        "data",
+        "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv",
+    )?;
+    let mut table = match env.data.lookup(&name) {
+        Ok(t) => t.clone(),
+        Err(msg) => {
+            f.error(
+                "data",
+                msg,
+                "data files live in the data/ folder; give the path without extension",
+            );
+            return None;
+        }
+    };
+
+    // A generated page (a factsheet) limits every block to its own rows.
+    if let Some(Value::Mapping(scope)) = env.scope {
+        let applicable: Mapping = scope
+            .iter()
+            .filter(|(k, _)| k.as_str().is_some_and(|k| table.column_index(k).is_some()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !applicable.is_empty() {
+            match Filter::from_yaml(&Value::Mapping(applicable)).and_then(|flt| table.filter(&flt))
+            {
+                Ok(t) => table = t,
+                Err(msg) => {
+                    f.error("data", msg, "check the page's data key");
+                    return None;
+                }
+            }
+        }
+    }
+
+    if let Some(cond) = f.raw("where") {
+        match Filter::from_yaml(&cond).and_then(|flt| table.filter(&flt)) {
+            Ok(t) => table = t,
+            Err(msg) => {
+                f.error(
+                    "where",
+                    msg,
+                    "write conditions as `where: {column: value}` or `where: {column: \">= 2\"}`",
+                );
+                return None;
+            }
+        }
+    }
+    if let Some(derived) = f.pairs("derive") {
+        for (name, expr) in derived {
+            match table.derive(&name, &expr) {
+                Ok(t) => table = t,
+                Err(msg) => {
+                    f.error(
+                        "derive",
+                        msg,
+                        "write `derive: {aandeel: \"aantal / deelnemers * 100\"}`",
+                    );
+                    return None;
+                }
+            }
+        }
+    }
+    if let Some(sort) = f.str("sort") {
+        let (col, desc) = match sort.strip_prefix('-') {
+            Some(c) => (c.trim(), true),
+            None => (sort.trim(), false),
+        };
+        match table.sort_by(col, desc) {
+            Ok(t) => table = t,
+            Err(msg) => {
+                f.error(
+                    "sort",
+                    msg,
+                    "write `sort: column` (ascending) or `sort: -column` (descending)",
+                );
+                return None;
+            }
+        }
+    }
+    Some(table)
+}
+
+/// The label for a column: its `rename`, else its own name.
+pub fn label<'a>(rename: &'a [(String, String)], col: &'a str) -> &'a str {
+    rename
+        .iter()
+        .find(|(from, _)| from == col)
+        .map(|(_, to)| to.as_str())
+        .unwrap_or(col)
+}

@@ -1,0 +1,505 @@
+//! ```table blocks: accessible HTML tables with Dutch number formatting, numbers right-aligned
+//! on the decimal, computed totals, grouped headers (pivot), marked cells and notes.
+
+use serde_yaml::Value;
+
+use super::fields::{parse_yaml, scalar, Fields};
+use super::prepare::{label, prepare};
+use super::{check_id, esc, notes_and_source, register, BlockEnv, FigureKind, Words};
+use crate::data::{Cell, ColumnKind, DataTable};
+use crate::diagnostic::Diagnostic;
+use crate::locale::{decimals_needed, Lang};
+use crate::markdown::FencedBlock;
+
+/// One displayed column.
+struct Col {
+    /// Index in the prepared table.
+    index: usize,
+    label: String,
+    numeric: bool,
+    percent: bool,
+    decimals: usize,
+}
+
+/// A column header group over several columns (a school year over "Abs." and "%").
+struct Group {
+    label: String,
+    span: usize,
+}
+
+pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Diagnostic>> {
+    let value = parse_yaml(block.body, env.file, block.line).map_err(|e| vec![e])?;
+    let Value::Mapping(map) = value else {
+        return Err(vec![Diagnostic::new(
+            env.file,
+            block.line,
+            1,
+            "a table block must be a list of `key: value` lines",
+        )
+        .with_hint("start with `data: ...`")]);
+    };
+    let mut f = Fields::new(map, block.body, env.file, block.line);
+    let title = f.required_str(
+        "title",
+        "give the table a title: `title: Uitschrijvingen per instelling`",
+    );
+    let id = f.str("id");
+    if let Some(id) = &id {
+        if let Err(msg) = check_id(id, FigureKind::Table) {
+            f.error(
+                "id",
+                msg,
+                "table ids start with `tbl-`; refer to them in the text as `@tbl-...`",
+            );
+        }
+    }
+    let table = prepare(&mut f, env);
+    let pivot = f.raw("pivot");
+    let columns = f.list("columns");
+    let rename = f.pairs("rename").unwrap_or_default();
+    let total = f.str("total");
+    let source = f.str("source");
+    let mut notes = f.list("notes").unwrap_or_default();
+    let decimals_all = match f.raw("decimals") {
+        Some(Value::Number(n)) => n.as_u64().map(|d| d.min(6) as usize),
+        _ => None,
+    };
+    let decimals_map: Vec<(String, usize)> = match f.raw("decimals") {
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((scalar(k)?, v.as_u64()? as usize)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let highlight = f.list("highlight").unwrap_or_default();
+    let marks = f.raw("marks");
+    let mut errors = f.finish("table");
+    let (Some(title), Some(table)) = (title, table) else {
+        return Err(errors);
+    };
+    if let Some(t) = &total {
+        if t != "sum" {
+            let (l, c) = key_line(block, "total");
+            errors.push(
+                Diagnostic::new(env.file, l, c, format!("unknown `total: {t}`"))
+                    .with_hint("use `total: sum` for a computed totals row"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Cells marked as based on incomplete data: a column naming, per row, the columns
+    // whose value is incomplete (`onvolledig: "absoluut_verzuim;vrijstellingen_5a"`).
+    let (mark_col, mark_symbol, mark_note) = mark_settings(&marks, &table, env.lang);
+
+    let (table, groups) = match &pivot {
+        Some(p) => match pivot_table(&table, p) {
+            Ok(v) => v,
+            Err(msg) => {
+                let (l, c) = key_line(block, "pivot");
+                return Err(vec![Diagnostic::new(env.file, l, c, msg)
+                    .with_hint("write `pivot: {rows: onderwijstype, columns: schooljaar, values: [aantal, percentage], keep: [doelpercentage]}`")]);
+            }
+        },
+        None => (table, Vec::new()),
+    };
+
+    let names: Vec<String> = match (&columns, pivot.is_some()) {
+        (Some(c), false) => c.clone(),
+        _ => table
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|n| Some(n.as_str()) != mark_col.as_deref())
+            .collect(),
+    };
+    let mut cols = Vec::new();
+    for name in &names {
+        let index = match table.require_column(name) {
+            Ok(i) => i,
+            Err(msg) => {
+                let (l, c) = key_line(block, "columns");
+                return Err(vec![Diagnostic::new(env.file, l, c, msg).with_hint(
+                    "list the columns to show: `columns: [instelling, mbo1, mbo2]`",
+                )]);
+            }
+        };
+        let kind = table.columns[index].kind;
+        let numeric = kind.is_numeric();
+        let needed = numeric_decimals(table.rows.iter().filter_map(|r| r.cells[index].as_f64()));
+        // A table-wide `decimals` is for the columns with fractions; counts stay whole.
+        let decimals = decimals_map
+            .iter()
+            .find(|(c, _)| c == name)
+            .map(|(_, d)| *d)
+            .or(decimals_all.filter(|_| needed > 0 || kind == ColumnKind::Percent))
+            .unwrap_or(needed);
+        let display_name = match pivot.is_some() {
+            // Pivoted columns are named `group|value`; the header shows the value's label.
+            true => name.rsplit('|').next().unwrap_or(name).to_string(),
+            false => name.clone(),
+        };
+        cols.push(Col {
+            index,
+            label: label(&rename, &display_name).to_string(),
+            numeric,
+            percent: kind == ColumnKind::Percent,
+            decimals,
+        });
+    }
+    let groups: Vec<Group> = groups
+        .into_iter()
+        .map(|g| Group {
+            label: label(&rename, &g.label).to_string(),
+            span: g.span,
+        })
+        .collect();
+
+    let fig = register(env, FigureKind::Table, id.as_deref(), &title, block.line);
+    let words = Words::new(env.lang);
+    let label_text = format!("{} {}", words.table, fig.number);
+    let caption_id = format!("{}-caption", fig.id);
+
+    let totals_row = table.totals_row_index();
+    let mut html = format!(
+        "<figure class=\"figure figure--table\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{caption_id}\" tabindex=\"0\">\n<table class=\"data-table\" aria-labelledby=\"{caption_id}\">\n",
+        id = esc(&fig.id),
+        title = esc(&title)
+    );
+    html.push_str(&header(&cols, &groups));
+
+    let mut any_missing = false;
+    let mut any_marked = false;
+    html.push_str("<tbody>\n");
+    for (r, row) in table.rows.iter().enumerate() {
+        if Some(r) == totals_row {
+            continue;
+        }
+        let marked: Vec<String> = mark_col
+            .as_deref()
+            .and_then(|mc| table.column_index(mc))
+            .and_then(|mi| row.cells[mi].as_text().map(str::to_string))
+            .map(|s| {
+                s.split([';', ','])
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let first_text = cell_text(
+            &row.cells[cols.first().map(|c| c.index).unwrap_or(0)],
+            env.lang,
+        );
+        let is_highlight = highlight.iter().any(|h| *h == first_text);
+        html.push_str(if is_highlight {
+            "<tr class=\"is-highlight\">"
+        } else {
+            "<tr>"
+        });
+        for (i, col) in cols.iter().enumerate() {
+            let cell = &row.cells[col.index];
+            let mark = marked.iter().any(|m| *m == table.columns[col.index].name);
+            any_marked |= mark;
+            any_missing |= cell.is_missing() && col.numeric;
+            html.push_str(&cell_html(
+                cell,
+                col,
+                i == 0,
+                mark.then_some(mark_symbol.as_str()),
+                env.lang,
+                &words,
+            ));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</tbody>\n");
+
+    // Totals: the data's own totals row (checked against its column when the data was
+    // read), or a computed one.
+    if let Some(tr) = totals_row {
+        html.push_str("<tfoot>\n<tr>");
+        for (i, col) in cols.iter().enumerate() {
+            html.push_str(&cell_html(
+                &table.rows[tr].cells[col.index],
+                col,
+                i == 0,
+                None,
+                env.lang,
+                &words,
+            ));
+        }
+        html.push_str("</tr>\n</tfoot>\n");
+    } else if total.is_some() {
+        html.push_str("<tfoot>\n<tr>");
+        for (i, col) in cols.iter().enumerate() {
+            if i == 0 {
+                html.push_str(&format!("<th scope=\"row\">{}</th>", words.total));
+            } else if col.numeric && !col.percent {
+                let sum = table.column_sum(&table.columns[col.index].name);
+                html.push_str(&format_cell(sum, col.decimals, false, env.lang, &words));
+            } else {
+                html.push_str("<td></td>");
+            }
+        }
+        html.push_str("</tr>\n</tfoot>\n");
+    }
+    html.push_str("</table>\n</div>\n");
+    if any_marked && !notes.iter().any(|n| n.starts_with(&mark_symbol)) {
+        notes.push(format!("{mark_symbol} {mark_note}"));
+    }
+    if any_missing {
+        notes.push(words.missing_note.to_string());
+    }
+    html.push_str(&notes_and_source(&notes, source.as_deref(), env.lang));
+    html.push_str("</figure>\n");
+    Ok(html)
+}
+
+fn key_line(block: &FencedBlock, key: &str) -> (usize, usize) {
+    crate::config::key_position(block.body, key)
+        .map(|(l, c)| (block.line + l - 1, c))
+        .unwrap_or((block.line, 1))
+}
+
+fn header(cols: &[Col], groups: &[Group]) -> String {
+    let mut h = String::from("<thead>\n");
+    if groups.is_empty() {
+        h.push_str("<tr>");
+        for c in cols {
+            h.push_str(&th(c, ""));
+        }
+        h.push_str("</tr>\n");
+    } else {
+        // Row 1: ungrouped columns span both rows; groups span their columns.
+        let grouped: usize = groups.iter().map(|g| g.span).sum();
+        let lead = 1;
+        let trail = cols.len().saturating_sub(lead + grouped);
+        h.push_str("<tr>");
+        h.push_str(&th(&cols[0], " rowspan=\"2\""));
+        for g in groups {
+            h.push_str(&format!(
+                "<th scope=\"colgroup\" colspan=\"{}\" class=\"group\">{}</th>",
+                g.span,
+                esc(&g.label)
+            ));
+        }
+        for c in &cols[cols.len() - trail..] {
+            h.push_str(&th(c, " rowspan=\"2\""));
+        }
+        h.push_str("</tr>\n<tr>");
+        for c in &cols[lead..lead + grouped] {
+            h.push_str(&th(c, ""));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</thead>\n");
+    h
+}
+
+fn th(c: &Col, extra: &str) -> String {
+    format!(
+        "<th scope=\"col\"{}{extra}>{}</th>",
+        if c.numeric { " class=\"num\"" } else { "" },
+        esc(&c.label)
+    )
+}
+
+fn cell_html(
+    cell: &Cell,
+    col: &Col,
+    row_header: bool,
+    mark: Option<&str>,
+    lang: Lang,
+    words: &Words,
+) -> String {
+    if row_header {
+        return format!("<th scope=\"row\">{}</th>", esc(&cell_text(cell, lang)));
+    }
+    if col.numeric {
+        let mut s = format_cell(cell.as_f64(), col.decimals, col.percent, lang, words);
+        if let (Some(m), Some(_)) = (mark, cell.as_f64()) {
+            s = s.replacen(
+                "</td>",
+                &format!("<span class=\"mark\">{}</span></td>", esc(m)),
+                1,
+            );
+        }
+        return s;
+    }
+    let text = cell_text(cell, lang);
+    if cell.is_missing() {
+        return format_cell(None, 0, false, lang, words).replacen(
+            " class=\"num is-missing\"",
+            " class=\"is-missing\"",
+            1,
+        );
+    }
+    format!("<td>{}</td>", esc(&text))
+}
+
+/// A numeric `<td>`; missing values show "–" with the words for screen readers.
+pub(super) fn format_cell(
+    v: Option<f64>,
+    decimals: usize,
+    percent: bool,
+    lang: Lang,
+    words: &Words,
+) -> String {
+    match v {
+        Some(v) => {
+            let s = if percent { lang.percent(v, decimals) } else { lang.number(v, decimals) };
+            format!("<td class=\"num\">{s}</td>")
+        }
+        None => format!(
+            "<td class=\"num is-missing\"><span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">{}</span></td>",
+            words.missing
+        ),
+    }
+}
+
+/// Decimals a column needs so all its values show as written (at most 2).
+pub(super) fn numeric_decimals(values: impl Iterator<Item = f64>) -> usize {
+    values.map(|v| decimals_needed(v, 2)).max().unwrap_or(0)
+}
+
+fn cell_text(cell: &Cell, lang: Lang) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Number(v) => lang.number_auto(*v, 2),
+        Cell::Date(d) => lang.date_long(*d),
+        Cell::Missing => "–".to_string(),
+    }
+}
+
+fn mark_settings(
+    marks: &Option<Value>,
+    table: &DataTable,
+    lang: Lang,
+) -> (Option<String>, String, String) {
+    let default_note = Words::new(lang).incomplete_note.to_string();
+    match marks {
+        Some(Value::Mapping(m)) => (
+            m.get("column").and_then(scalar),
+            m.get("symbol")
+                .and_then(scalar)
+                .unwrap_or_else(|| "*".to_string()),
+            m.get("note").and_then(scalar).unwrap_or(default_note),
+        ),
+        Some(v) => (scalar(v), "*".to_string(), default_note),
+        // By convention a column `onvolledig` names the incomplete cells.
+        None => (
+            table
+                .column_index("onvolledig")
+                .map(|_| "onvolledig".to_string()),
+            "*".to_string(),
+            default_note,
+        ),
+    }
+}
+
+/// Long data to a wide table with grouped headers: one row per `rows` value, per
+/// `columns` value a group of the `values` columns, then the `keep` columns.
+fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>), String> {
+    let get = |k: &str| spec.get(k);
+    let name = |v: Option<&Value>| v.and_then(scalar);
+    let list = |v: Option<&Value>| -> Vec<String> {
+        match v {
+            Some(Value::Sequence(s)) => s.iter().filter_map(scalar).collect(),
+            Some(v) => scalar(v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    };
+    let rows_col =
+        name(get("rows")).ok_or("`pivot` needs `rows` (the column whose values become rows)")?;
+    let cols_col = name(get("columns"))
+        .ok_or("`pivot` needs `columns` (the column whose values become column groups)")?;
+    let values = list(get("values"));
+    if values.is_empty() {
+        return Err("`pivot` needs `values` (the columns shown under each group)".to_string());
+    }
+    let keep = list(get("keep"));
+    let ri = table.require_column(&rows_col)?;
+    let ci = table.require_column(&cols_col)?;
+    let vis: Vec<usize> = values
+        .iter()
+        .map(|v| table.require_column(v))
+        .collect::<Result<_, _>>()?;
+    let kis: Vec<usize> = keep
+        .iter()
+        .map(|v| table.require_column(v))
+        .collect::<Result<_, _>>()?;
+
+    let mut row_keys: Vec<String> = Vec::new();
+    let mut col_keys: Vec<String> = Vec::new();
+    for row in &table.rows {
+        let r = cell_text(&row.cells[ri], Lang::Nl);
+        if !row_keys.contains(&r) {
+            row_keys.push(r);
+        }
+        let c = cell_text(&row.cells[ci], Lang::Nl);
+        if !col_keys.contains(&c) {
+            col_keys.push(c);
+        }
+    }
+    let mut columns = vec![table.columns[ri].clone()];
+    for ck in &col_keys {
+        for &vi in &vis {
+            let mut c = table.columns[vi].clone();
+            c.name = format!("{ck}|{}", table.columns[vi].name);
+            columns.push(c);
+        }
+    }
+    for &ki in &kis {
+        columns.push(table.columns[ki].clone());
+    }
+    let mut rows = Vec::new();
+    for rk in &row_keys {
+        let source_rows: Vec<&crate::data::Row> = table
+            .rows
+            .iter()
+            .filter(|r| cell_text(&r.cells[ri], Lang::Nl) == *rk)
+            .collect();
+        let first = source_rows[0];
+        let mut cells = vec![first.cells[ri].clone()];
+        for ck in &col_keys {
+            let found = source_rows
+                .iter()
+                .find(|r| cell_text(&r.cells[ci], Lang::Nl) == *ck);
+            for &vi in &vis {
+                cells.push(found.map(|r| r.cells[vi].clone()).unwrap_or(Cell::Missing));
+            }
+        }
+        for &ki in &kis {
+            let v = source_rows
+                .iter()
+                .map(|r| &r.cells[ki])
+                .find(|c| !c.is_missing())
+                .cloned()
+                .unwrap_or(Cell::Missing);
+            cells.push(v);
+        }
+        rows.push(crate::data::Row {
+            line: first.line,
+            pos: Vec::new(),
+            cells,
+        });
+    }
+    let groups = col_keys
+        .iter()
+        .map(|ck| Group {
+            label: ck.clone(),
+            span: vis.len(),
+        })
+        .collect();
+    Ok((
+        DataTable {
+            name: table.name.clone(),
+            source: table.source.clone(),
+            columns,
+            rows,
+        },
+        groups,
+    ))
+}

@@ -1,0 +1,93 @@
+//! The accessibility gate: the example site, built with the real binary and served under a
+//! subpath, must have no WCAG 2.1 A/AA violation (axe-core in headless Chromium, at 375 and
+//! 1280 px) and no HTML error (Nu HTML Checker). Also checks that the gate itself catches
+//! problems (its self-test on deliberately broken pages).
+//!
+//! Needs Chromium, Java and Node (installed by `.ci/run`); the Node packages are installed
+//! here when missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn require(cmd: &str, install: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "`{cmd}` is needed for the accessibility gate: {install} (or run `bash .ci/run`)"
+    );
+}
+
+fn node_modules() {
+    require("node", "install Node.js 20 or newer");
+    require("chromium", "apt-get install -y chromium");
+    require("java", "apt-get install -y default-jre-headless");
+    let dir = repo().join("tests/browser");
+    if !dir.join("node_modules/axe-core").exists() || !dir.join("node_modules/vnu-jar").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .env("PUPPETEER_SKIP_DOWNLOAD", "1")
+            .current_dir(&dir)
+            .status()
+            .expect("run npm");
+        assert!(status.success(), "npm ci in tests/browser failed");
+    }
+}
+
+fn run(script: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .expect("run node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn build_example(out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_bundel"))
+        .args(["build", ".", "--output"])
+        .arg(out)
+        .current_dir(repo())
+        .status()
+        .expect("run bundel");
+    assert!(status.success(), "the example site must build");
+}
+
+#[test]
+fn example_site_passes_axe_and_the_nu_html_checker() {
+    node_modules();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    build_example(&site);
+    let site = site.to_str().unwrap();
+    // Served under a subpath, as on a real host: also catches links that assume the root.
+    let (ok, report) = run("a11y.mjs", &[site, "--prefix", "/rmc-achterhoek/"]);
+    assert!(ok, "accessibility gate failed:\n{report}");
+    let (ok, report) = run("vnu.mjs", &[site]);
+    assert!(ok, "Nu HTML Checker found errors:\n{report}");
+}
+
+#[test]
+fn the_gate_catches_deliberate_problems() {
+    node_modules();
+    let out = Command::new("bash")
+        .arg(repo().join("tests/browser/selftest.sh"))
+        .output()
+        .expect("run selftest");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "gate self-test failed:\n{text}");
+}
