@@ -360,6 +360,53 @@ mod tests {
     }
 
     #[test]
+    fn a_chapter_edit_rerenders_the_whole_report() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(
+            dir,
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        );
+        write(dir, "content/_index.md", "---\ntitle: Home\n---\n");
+        write(
+            dir,
+            "content/r/_index.md",
+            "---\ntype: report\ntitle: R\ndate: 2022-01-01\n---\n",
+        );
+        write(dir, "content/r/01-a.md", "---\ntitle: A\n---\nEen.\n");
+        write(
+            dir,
+            "content/r/02-b.md",
+            "---\ntitle: B\n---\nTwee.[^x]\n\n[^x]: Noot.\n",
+        );
+        let mut b = Builder::new(dir, false);
+        assert!(b.full().result.is_ok());
+        let before = b.files()["r/b/index.html"].clone();
+
+        // A footnote in chapter 1 renumbers the notes of chapter 2.
+        write(
+            dir,
+            "content/r/01-a.md",
+            "---\ntitle: A\n---\nEen.[^y]\n\n[^y]: Eerder.\n",
+        );
+        let o = b.rebuild(&changed("content/r/01-a.md"));
+        assert!(o.fast, "{o:?}");
+        let Ok(Reload::Pages(pages)) = o.result else {
+            panic!("{o:?}")
+        };
+        assert!(pages.contains(&"/r/b/".to_string()), "{pages:?}");
+        let fast = b.files()["r/b/index.html"].clone();
+        assert_ne!(before, fast);
+        assert_eq!(
+            b.full().result.unwrap(),
+            Reload::Nothing,
+            "the fast result was complete"
+        );
+        assert_eq!(fast, b.files()["r/b/index.html"]);
+    }
+
+    #[test]
     fn diff_names_changed_pages_and_reloads_all_for_other_files() {
         let old = files(&[("index.html", "a"), ("x/index.html", "b"), ("c.css", "c")]);
         assert_eq!(diff(&old, &old), Reload::Nothing);
