@@ -2,9 +2,9 @@
 //!
 //! Starts the real binary on a generated 1,000-page site, edits one page many times, and
 //! measures from just before the write until an HTTP GET returns the new text (polling every
-//! millisecond), and until the reload event reaches an open event stream. Two kinds of edit:
-//! a body edit (the common case while writing; the fast path) and a front matter edit (a
-//! full rebuild).
+//! millisecond), and until the reload event reaches an open event stream. Three kinds of
+//! change: a body edit (the common case while writing), a front matter edit (both take the
+//! fast path for the edited page), and a new page (always a full rebuild).
 //!
 //!     cargo bench --bench serve_latency
 //!
@@ -85,6 +85,20 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
     }
 
+    // A new page changes the site's structure: always a full rebuild.
+    let mut added = Vec::new();
+    let mut added_events = Vec::new();
+    for i in 0..rounds {
+        let marker = format!("Nieuw-{i}-{}", std::process::id());
+        let file = page_file.with_file_name(format!("nieuw-bericht-{i}.md"));
+        let url = format!("/nieuws/nieuw-bericht-{i}/");
+        let text = format!("---\ntitle: Nieuw bericht {i}\ndate: 2024-01-01\n---\n{marker}\n");
+        let (served, event) = edit_and_wait(&file, &text, port, &url, &marker, &events);
+        added.push(served);
+        added_events.extend(event);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
     let _ = server.0.kill();
     let _ = server.0.wait();
     println!("bundel serve, {pages} pages, {rounds} edits each (ms from write to served):");
@@ -92,6 +106,8 @@ fn main() {
     print_stats("body edit, reload event", &mut body_events);
     print_stats("front matter edit, page served ", &mut front);
     print_stats("front matter edit, reload event", &mut front_events);
+    print_stats("new page (full rebuild), served ", &mut added);
+    print_stats("new page (full rebuild), reload event", &mut added_events);
     let log = log.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
     let builds: Vec<&str> = log
         .lines()
