@@ -10,11 +10,11 @@
 //! also produces `alt=""`, but there it almost always means the description was forgotten,
 //! so it is reported; an author who means "decorative" writes `<img src="..." alt="">`.
 
-pub mod external;
-pub mod front;
-pub mod html;
-pub mod links;
-pub mod source;
+mod external;
+mod front;
+mod html;
+mod links;
+mod source;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

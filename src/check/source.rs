@@ -7,7 +7,7 @@
 //! as text in the templates and `site.yaml`.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Options as CmarkOptions, Parser, Tag};
@@ -280,16 +280,6 @@ fn html_urls(html: &str) -> Vec<(usize, String, bool)> {
         }
     }
     out
-}
-
-/// The site-relative form of a path for messages: `nieuws/a/` -> `/nieuws/a/`.
-pub fn shown(path: &str) -> String {
-    format!("/{path}")
-}
-
-/// Relative form of `file` for messages when it is inside `site_dir`.
-pub fn relative(site_dir: &Path, file: &Path) -> PathBuf {
-    file.strip_prefix(site_dir).unwrap_or(file).to_path_buf()
 }
 
 #[cfg(test)]

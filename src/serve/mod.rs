@@ -6,9 +6,9 @@
 //! and records the errors) and tells the browsers; a few HTTP threads answer requests from the
 //! current snapshot, and each open tab has a thread holding its event stream.
 
-pub mod http;
-pub mod rebuild;
-pub mod watch;
+mod http;
+mod rebuild;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::io::ErrorKind;
@@ -46,7 +46,7 @@ pub struct Options {
 
 /// What the browser is shown.
 #[derive(Clone)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// The last good build.
     pub files: Arc<Files>,
     /// Problems of the latest build; empty when it succeeded.
@@ -56,7 +56,7 @@ pub struct Snapshot {
 }
 
 #[derive(Clone)]
-pub struct Shared {
+pub(crate) struct Shared {
     snapshot: Arc<RwLock<Snapshot>>,
     /// One sender per open event stream.
     clients: Arc<Mutex<Vec<Sender<String>>>>,
