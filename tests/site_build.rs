@@ -30,7 +30,7 @@ fn news_site() -> Site {
     s.write_bytes("content/nieuws/webinar-aanvalsplan/logo.png", b"png");
     s.write(
         "content/nieuws/cijfers.md",
-        "---\ntitle: \"Nieuwe cijfers <script>alert(1)</script>\"\ndate: 2022-03-01\nsummary: \"Daling & stijging <b>vet</b>\"\ntags: [cijfers, mbo]\nauthor: \"<i>Jan</i>\"\n---\nTekst met **vet** en <em>html</em>.\n",
+        "---\ntitle: \"Nieuwe cijfers <script>alert(1)</script>\"\ndate: 2022-03-01\nsummary: \"Daling & stijging <b>vet</b>\"\ntags: [cijfers, mbo]\nauthor: \"<i>Jan</i>\"\n---\nTekst met **vet** en <em>html</em>.\n\n## De tabel {#tabel}\n",
     );
     s.write(
         "content/nieuws/concept.md",
