@@ -505,11 +505,13 @@ fn render_markdown(
             r.html = figures::link_xrefs(
                 &r.html,
                 &registry,
-                &page.path,
+                &figures::XrefPage {
+                    path: &page.path,
+                    file: &page.source,
+                    source_text: &page.body,
+                    first_line: page.body_line,
+                },
                 lang,
-                &page.source,
-                &page.body,
-                page.body_line,
                 &mut errs,
             );
             errs
