@@ -830,7 +830,25 @@ fn render_pages(
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert_value("page", summaries[0].clone());
+        let title = inputs
+            .theme
+            .strings
+            .get("not_found_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("404");
+        ctx.insert(
+            "page",
+            &ListingPage {
+                title,
+                url: format!("{ROOT}404.html"),
+                permalink: format!("{base_url}404.html"),
+                path: "404.html",
+                kind: "404",
+                layout: "404",
+                summary: "",
+                content: "",
+            },
+        );
         match templates.render("404.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &config.base_path());
