@@ -11,6 +11,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostic;
 pub mod figures;
+pub mod generate;
 pub mod locale;
 pub mod markdown;
 pub mod output;

@@ -251,7 +251,8 @@ fn date_lines(p: &Page) -> String {
 fn article(p: &Page) -> String {
     format!(
         "---\n{title}{date}# Wie het bericht schreef, of \"Redactie\".\nauthor: Redactie\n\
-# Rubriek, klein boven de titel. Bijvoorbeeld: Monitoring, Bijeenkomsten, Cijfers.\ncategory: \"\"\n\
+# Rubriek, klein boven de titel, met een eigen overzichtspagina. Vul in na de dubbele punt,\n\
+# bijvoorbeeld: Monitoring, Bijeenkomsten, Cijfers. Leeg laten mag.\ncategory:\n\
 # De inleiding: één of twee zinnen. Die staat vet boven het bericht en in de overzichten.\nsummary: \"\"\n\
 # Trefwoorden in kleine letters, bijvoorbeeld [verzuim, mbo].\ntags: []\n\
 # Zolang hier true staat, komt het bericht niet op de site. Klaar? Maak er false van.\ndraft: true\n---\n\n\

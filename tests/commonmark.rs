@@ -40,6 +40,7 @@ fn bundel(md: &str) -> String {
             chapter: None,
             ids: &mut ids,
             footnote_start: 1,
+            vars: &[],
         },
         Options {
             smart_punctuation: false,

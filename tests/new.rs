@@ -61,7 +61,7 @@ fn article_is_a_dated_draft_in_the_news_section() {
         "title: \"Twee nieuwe dashboards\"",
         &format!("date: {}", today()),
         "author: Redactie",
-        "category: \"\"",
+        "\ncategory:\n",
         "summary: \"\"",
         "tags: []",
         "draft: true",

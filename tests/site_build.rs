@@ -68,8 +68,8 @@ fn builds_clean_urls_with_one_h1_and_dutch_language() {
             ["#inhoud"],
             "{page} needs a skip link"
         );
-        assert_eq!(doc.select(&sel("header")).count() >= 1, true);
-        assert_eq!(doc.select(&sel("footer")).count() >= 1, true);
+        assert!(doc.select(&sel("header")).count() >= 1);
+        assert!(doc.select(&sel("footer")).count() >= 1);
     }
     assert!(
         !s.exists("nieuws/concept/index.html"),

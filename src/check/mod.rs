@@ -24,7 +24,9 @@ use rayon::prelude::*;
 
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content;
+use crate::data::DataStore;
 use crate::diagnostic::{line_col, Diagnostic};
+use crate::generate;
 use crate::site;
 use crate::templates::theme::{StaticSource, Theme};
 use external::Status;
@@ -92,7 +94,14 @@ pub fn run(options: &Options) -> Report {
     let mut problems = Vec::new();
     // The content is loaded separately from the build: the front matter checks still run when
     // a later stage (a template) fails, and its pages map generated files back to sources.
-    let content = content::load(site_dir);
+    let content = content::load(site_dir).map(|mut c| {
+        // The build adds pages generated from data and moves hand-written commentary into
+        // them; the map from generated files back to sources needs the same pages.
+        if let (Ok(data), Ok(config)) = (DataStore::load(site_dir), SiteConfig::load(site_dir)) {
+            let _ = generate::apply(&mut c, &data, site_dir, config.lang());
+        }
+        c
+    });
     if let Ok(c) = &content {
         problems.extend(front::check(c));
     }

@@ -180,9 +180,15 @@ fn needles(value: &str, site_path: Option<&str>) -> Vec<String> {
     out
 }
 
-/// Every link and image in the page's Markdown, rendered as the build renders it.
+/// Every link and image in the page's Markdown, rendered as the build renders it. For a
+/// page generated from data with a hand-written commentary, that is the commentary: the
+/// body is the section's shared template then.
 fn markdown_links(page: &Page, links: &LinkIndex) -> Vec<MdLink> {
-    let text = page.body.as_str();
+    let commentary = page.generated.as_ref().and_then(|g| g.commentary.as_ref());
+    let (text, body_line) = match commentary {
+        Some(c) => (c.body.as_str(), c.body_line),
+        None => (page.body.as_str(), page.body_line),
+    };
     let from_dir = page.source_dir();
     let root = root_for(&page.path);
     let options = CmarkOptions::ENABLE_TABLES
@@ -192,7 +198,7 @@ fn markdown_links(page: &Page, links: &LinkIndex) -> Vec<MdLink> {
     let mut out = Vec::new();
     let at = |offset: usize| {
         let (l, c) = line_col(text, offset);
-        (l + page.body_line - 1, c)
+        (l + body_line - 1, c)
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let image = matches!(event, Event::Start(Tag::Image { .. }));

@@ -50,6 +50,28 @@ pub struct Page {
     pub body_line: usize,
     /// Files copied beside the page's `index.html`, relative to the site root.
     pub assets: Vec<PathBuf>,
+    /// For a page generated from a data table (a factsheet): which rows it stands for.
+    pub generated: Option<Generated>,
+}
+
+/// What makes a generated page (see [`crate::generate`]).
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// Key column and value, in key order (`regio` = `Achterhoek`, `schooljaar` = `2020/2021`).
+    pub key: Vec<(String, String)>,
+    /// The data table the page comes from.
+    pub data: String,
+    /// The key column that is a period (for changes against the previous one).
+    pub period: Option<String>,
+    /// A text written by hand for this key, shown with the generated content.
+    pub commentary: Option<Commentary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Commentary {
+    pub source: PathBuf,
+    pub body: String,
+    pub body_line: usize,
 }
 
 impl Page {
@@ -174,7 +196,8 @@ pub fn load_with_drafts(site_dir: &Path, drafts: bool) -> Result<Content, Vec<Di
         .filter_map(|e| match e {
             Entry::File(p)
                 if p.extension().is_some_and(|x| x == "md")
-                    && !inside_bundle(p, &bundle_dirs, true) =>
+                    && !inside_bundle(p, &bundle_dirs, true)
+                    && !is_partial(p) =>
             {
                 Some(p)
             }
@@ -302,6 +325,7 @@ pub fn load_with_drafts(site_dir: &Path, drafts: bool) -> Result<Content, Vec<Di
                     body,
                     body_line,
                     assets: Vec::new(),
+                    generated: None,
                 });
                 content.sections.push(Section {
                     id: sid,
@@ -401,6 +425,13 @@ pub fn load_with_drafts(site_dir: &Path, drafts: bool) -> Result<Content, Vec<Di
     }
 }
 
+/// `_name.md` files (other than `_index.md`) are not pages: they hold Markdown that other
+/// pages use, such as the body of generated factsheets.
+pub fn is_partial(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.starts_with('_') && name != "_index.md"
+}
+
 enum Entry {
     Dir(PathBuf),
     File(PathBuf),
@@ -437,6 +468,7 @@ fn push_page(
         body: p.body,
         body_line: p.body_line,
         assets: Vec::new(),
+        generated: None,
     });
     content.sections[sid].pages.push(id);
 }

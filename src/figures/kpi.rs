@@ -19,6 +19,10 @@ pub struct Tile {
     pub lower_is_better: bool,
     pub note: Option<String>,
     pub decimals: Option<usize>,
+    /// (rank, out of, shared with others) among the rows of the same period.
+    pub rank: Option<(usize, usize, bool)>,
+    /// Why the value is missing ("Geen gegevens voor 2021/2022").
+    pub missing_note: Option<String>,
 }
 
 pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Diagnostic>> {
@@ -58,32 +62,237 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
             continue;
         };
         let mut f = Fields::new(map, "", env.file, line);
-        let label = f.required_str("label", "every tile needs a `label`");
-        let value = f.number("value");
-        if !f.has("value") {
-            f.error(
-                "value",
-                "a tile needs a `value`",
-                "write `value: 1.45` (leave it empty for a missing value: `value: null`)",
-            );
-        }
-        let tile = Tile {
-            label: label.unwrap_or_default(),
-            value,
-            unit: f.str("unit"),
-            previous: f.number("previous"),
-            target: f.number("target"),
-            lower_is_better: f.bool("lower_is_better").unwrap_or(false),
-            note: f.str("note"),
-            decimals: f.number("decimals").map(|d| d.clamp(0.0, 6.0) as usize),
+        let tile = if f.has("data") {
+            data_tile(&mut f, env)
+        } else {
+            typed_tile(&mut f)
         };
         errors.extend(f.finish("kpi tile"));
-        tiles.push(tile);
+        if let Some(tile) = tile {
+            tiles.push(tile);
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(tiles_html(&tiles, env.lang))
+}
+
+/// A tile with its numbers written in the block.
+fn typed_tile(f: &mut Fields) -> Option<Tile> {
+    let label = f.required_str("label", "every tile needs a `label`");
+    let value = f.number("value");
+    if !f.has("value") {
+        f.error(
+            "value",
+            "a tile needs a `value`",
+            "write `value: 1.45` (leave it empty for a missing value: `value: null`)",
+        );
+    }
+    Some(Tile {
+        label: label.unwrap_or_default(),
+        value,
+        unit: f.str("unit"),
+        previous: f.number("previous"),
+        target: f.number("target"),
+        lower_is_better: f.bool("lower_is_better").unwrap_or(false),
+        note: f.str("note"),
+        decimals: f.number("decimals").map(|d| d.clamp(0.0, 6.0) as usize),
+        rank: None,
+        missing_note: None,
+    })
+}
+
+/// A tile computed from data: `value`, `target` name columns; `previous: true` compares
+/// with the previous period; `rank: true` ranks the value among all rows of the period.
+/// On a generated page the data is limited to the page's own key.
+fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
+    let label = f.required_str("label", "every tile needs a `label`");
+    let data_name = f.str("data")?;
+    let value_col = f.required_str(
+        "value",
+        "name the column with the figure: `value: vsv_percentage`",
+    )?;
+    let unit = f.str("unit");
+    let lower_is_better = f.bool("lower_is_better").unwrap_or(false);
+    let note = f.str("note");
+    let decimals = f.number("decimals").map(|d| d.clamp(0.0, 6.0) as usize);
+    let want_previous = f.bool("previous").unwrap_or(false);
+    let want_rank = f.bool("rank").unwrap_or(false);
+    let target_spec = f.raw("target");
+    let where_ = f.raw("where");
+    let table = match env.data.lookup(&data_name) {
+        Ok(t) => t,
+        Err(m) => {
+            f.error("data", m, "data files live in data/");
+            return None;
+        }
+    };
+    let vi = match table.require_column(&value_col) {
+        Ok(i) => i,
+        Err(m) => {
+            f.error("value", m, "name a column of the data");
+            return None;
+        }
+    };
+    let mut table = table.clone();
+    if let Some(w) = &where_ {
+        match crate::data::Filter::from_yaml(w).and_then(|flt| table.filter(&flt)) {
+            Ok(t) => table = t,
+            Err(m) => {
+                f.error("where", m, "write `where: {column: value}`");
+                return None;
+            }
+        }
+    }
+    // The page's key (region and year); the period is also compared across rows.
+    let key: Vec<(String, String)> = match env.scope {
+        Some(serde_yaml::Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+            .filter(|(k, _)| table.column_index(k).is_some())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let matches = |row: &crate::data::Row, key: &[(String, String)]| {
+        key.iter().all(|(k, v)| {
+            table
+                .column_index(k)
+                .is_some_and(|c| cell_text(&row.cells[c]) == *v)
+        })
+    };
+    let rows: Vec<&crate::data::Row> = table.rows.iter().filter(|r| matches(r, &key)).collect();
+    if rows.len() > 1 {
+        f.error(
+            "data",
+            format!(
+                "this tile matches {} rows of `{data_name}`; a tile shows one value",
+                rows.len()
+            ),
+            "narrow it down with `where: {column: value}`",
+        );
+        return None;
+    }
+    let row = rows.first().copied();
+    let value = row.and_then(|r| r.cells[vi].as_f64());
+    let period_col = env.period.filter(|p| table.column_index(p).is_some());
+    let period_value = key
+        .iter()
+        .find(|(k, _)| Some(k.as_str()) == period_col)
+        .map(|(_, v)| v.clone());
+
+    let target =
+        match &target_spec {
+            None => None,
+            Some(serde_yaml::Value::String(col)) => match table.column_index(col) {
+                Some(c) => row.and_then(|r| r.cells[c].as_f64()),
+                None => super::fields::number_value(&serde_yaml::Value::String(col.clone()))
+                    .or_else(|| {
+                        f.error(
+                    "target",
+                    format!("`target` is neither a number nor a column of `{data_name}`: `{col}`"),
+                    "name the target column or give a number",
+                );
+                        None
+                    }),
+            },
+            Some(v) => super::fields::number_value(v),
+        };
+
+    let previous = match (want_previous, period_col, &period_value) {
+        (true, Some(pc), Some(pv)) => {
+            let pci = table.column_index(pc).unwrap_or(0);
+            let mut periods: Vec<String> = table
+                .rows
+                .iter()
+                .map(|r| cell_text(&r.cells[pci]))
+                .collect();
+            periods.sort();
+            periods.dedup();
+            let pos = periods.iter().position(|p| p == pv);
+            pos.and_then(|i| i.checked_sub(1)).and_then(|i| {
+                let prev_key: Vec<(String, String)> = key
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            if k == pc {
+                                periods[i].clone()
+                            } else {
+                                v.clone()
+                            },
+                        )
+                    })
+                    .collect();
+                table
+                    .rows
+                    .iter()
+                    .find(|r| matches(r, &prev_key))
+                    .and_then(|r| r.cells[vi].as_f64())
+            })
+        }
+        (true, _, _) => {
+            f.error(
+                "previous",
+                "`previous: true` needs a page generated per period (a key such as `schooljaar`)",
+                "give the number instead: `previous: 1.20`",
+            );
+            None
+        }
+        _ => None,
+    };
+
+    let rank = match (want_rank, value) {
+        (true, Some(v)) => {
+            // Among all rows of the same period: all regions in this school year.
+            let same_period = |r: &&crate::data::Row| match (period_col, &period_value) {
+                (Some(pc), Some(pv)) => table
+                    .column_index(pc)
+                    .is_some_and(|c| cell_text(&r.cells[c]) == *pv),
+                _ => true,
+            };
+            let peers: Vec<f64> = table
+                .rows
+                .iter()
+                .filter(same_period)
+                .filter_map(|r| r.cells[vi].as_f64())
+                .collect();
+            let better = peers
+                .iter()
+                .filter(|&&p| if lower_is_better { p < v } else { p > v })
+                .count();
+            let ties = peers.iter().filter(|&&p| p == v).count();
+            Some((better + 1, peers.len(), ties > 1))
+        }
+        _ => None,
+    };
+    let words = Words::new(env.lang);
+    let missing_note = match (value, &period_value) {
+        (None, Some(p)) => Some(format!("{} {p}", words.no_data_for)),
+        (None, None) => Some(words.missing.to_string()),
+        _ => None,
+    };
+    Some(Tile {
+        label: label.unwrap_or_default(),
+        value,
+        unit,
+        previous,
+        target,
+        lower_is_better,
+        note,
+        decimals,
+        rank,
+        missing_note,
+    })
+}
+
+fn cell_text(cell: &crate::data::Cell) -> String {
+    match cell {
+        crate::data::Cell::Text(s) => s.clone(),
+        crate::data::Cell::Number(v) => format!("{v}"),
+        crate::data::Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        crate::data::Cell::Missing => String::new(),
+    }
 }
 
 pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
@@ -131,9 +340,24 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
         match t.value {
             Some(v) => h.push_str(&format!("<p class=\"kpi__value\">{}</p>\n", fmt(v))),
             None => h.push_str(&format!(
-                "<p class=\"kpi__value kpi__value--missing\"><span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">{}</span></p>\n",
-                words.missing
+                "<p class=\"kpi__value kpi__value--missing\"><span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">{}</span></p>\n<p class=\"kpi__missing\">{}</p>\n",
+                words.missing,
+                esc(t.missing_note.as_deref().unwrap_or(words.missing))
             )),
+        }
+        if let Some((rank, of, shared)) = t.rank {
+            let text = match lang {
+                Lang::Nl => format!("{}{rank}e van {of}", if shared { "gedeeld " } else { "" }),
+                Lang::En => format!(
+                    "{}{} of {of}",
+                    if shared { "joint " } else { "" },
+                    ordinal_en(rank)
+                ),
+            };
+            h.push_str(&format!(
+                "<p class=\"kpi__rank\">{}: {text}</p>\n",
+                words.rank
+            ));
         }
         if let (Some(v), Some(p)) = (t.value, t.previous) {
             let change = v - p;
@@ -208,4 +432,14 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
     }
     h.push_str("</ul>\n");
     h
+}
+
+fn ordinal_en(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, r) if r != 11 => "st",
+        (2, r) if r != 12 => "nd",
+        (3, r) if r != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

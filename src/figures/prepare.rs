@@ -25,11 +25,38 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
         }
     };
 
-    // A generated page (a factsheet) limits every block to its own rows.
+    // A generated page (a factsheet) limits every block to its own rows; `scope` narrows
+    // that to some key columns (`scope: [regio]` for a trend over all years) or lifts it
+    // (`scope: none`).
+    let wanted: Option<Vec<String>> = match f.raw("scope") {
+        None => None,
+        Some(Value::String(s)) if s == "none" || s == "geen" => Some(Vec::new()),
+        Some(Value::Bool(false)) => Some(Vec::new()),
+        Some(Value::Sequence(items)) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        ),
+        Some(Value::String(s)) => Some(vec![s]),
+        Some(_) => {
+            f.error(
+                "scope",
+                "`scope` must be a list of key columns or `none`",
+                "write `scope: [regio]` or `scope: none`",
+            );
+            None
+        }
+    };
     if let Some(Value::Mapping(scope)) = env.scope {
         let applicable: Mapping = scope
             .iter()
             .filter(|(k, _)| k.as_str().is_some_and(|k| table.column_index(k).is_some()))
+            .filter(|(k, _)| {
+                wanted
+                    .as_ref()
+                    .is_none_or(|w| w.iter().any(|x| Some(x.as_str()) == k.as_str()))
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !applicable.is_empty() {

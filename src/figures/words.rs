@@ -21,6 +21,8 @@ pub struct Words {
     pub unchanged: &'static str,
     pub incomplete_note: &'static str,
     pub key_figures: &'static str,
+    pub no_data_for: &'static str,
+    pub rank: &'static str,
 }
 
 impl Words {
@@ -45,6 +47,8 @@ impl Words {
                 unchanged: "gelijk gebleven",
                 incomplete_note: "Gebaseerd op onvolledige gegevens.",
                 key_figures: "Kerncijfers",
+                no_data_for: "Geen gegevens voor",
+                rank: "Positie",
             },
             Lang::En => Words {
                 figure: "Figure",
@@ -65,6 +69,8 @@ impl Words {
                 unchanged: "unchanged",
                 incomplete_note: "Based on incomplete data.",
                 key_figures: "Key figures",
+                no_data_for: "No data for",
+                rank: "Rank",
             },
         }
     }

@@ -52,12 +52,15 @@ pub struct FencedBlock<'a> {
     pub line: usize,
 }
 
+/// Renders a special fenced block to HTML; `Ok(None)` leaves it as ordinary code.
+pub type BlockHook<'a> = dyn FnMut(&FencedBlock) -> Result<Option<String>, Vec<Diagnostic>> + 'a;
+
 /// What to do with links and special blocks; supplied by the site stage.
 pub struct Hooks<'a> {
     /// Maps a link or image destination to the URL to write. `Err` is a message for the author.
     pub link: &'a dyn Fn(&str) -> Result<String, String>,
     /// Renders a special fenced block to HTML; `Ok(None)` leaves it as ordinary code.
-    pub block: &'a mut dyn FnMut(&FencedBlock) -> Result<Option<String>, Vec<Diagnostic>>,
+    pub block: &'a mut BlockHook<'a>,
 }
 
 /// Per-document settings.
@@ -75,6 +78,9 @@ pub struct Doc<'a> {
     pub ids: &'a mut BTreeSet<String>,
     /// Footnotes are numbered from here (a report numbers them across chapters).
     pub footnote_start: usize,
+    /// `{name}` in text and in special blocks stands for these values (generated pages).
+    /// Substituted after parsing, so values can never change the Markdown structure.
+    pub vars: &'a [(String, String)],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -244,6 +250,7 @@ impl<'a> Renderer<'a, '_> {
                         Some(o) => self.line_of(o).0,
                         None => self.line_of(range.start).0 + 1,
                     };
+                    let body = fill_vars(&body, self.doc.vars);
                     let block = FencedBlock {
                         kind,
                         body: &body,
@@ -320,8 +327,7 @@ impl<'a> Renderer<'a, '_> {
                             "<span class=\"secnum\">{n}</span> "
                         ))));
                     }
-                    for k in i + 1..j {
-                        let (e, r) = &events[k];
+                    for (e, r) in &events[i + 1..j] {
                         self.inline(e.clone(), r.clone());
                     }
                     self.out.push(Event::End(TagEnd::Heading(*level)));
@@ -360,8 +366,7 @@ impl<'a> Renderer<'a, '_> {
                         if let Some(rest) = rest_start {
                             // The marker paragraph continues after a line break: keep the rest.
                             self.out.push(Event::Start(Tag::Paragraph));
-                            for k in rest..skip_to {
-                                let (e, r) = &events[k];
+                            for (e, r) in &events[rest..skip_to] {
                                 self.inline(e.clone(), r.clone());
                             }
                             self.out.push(Event::End(TagEnd::Paragraph));
@@ -447,7 +452,16 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
-            Event::Text(text) if text.contains('@') || text.contains("[^") => {
+            Event::Text(text)
+                if text.contains('@')
+                    || text.contains("[^")
+                    || (!self.doc.vars.is_empty() && text.contains('{')) =>
+            {
+                let text = if self.doc.vars.is_empty() {
+                    text
+                } else {
+                    CowStr::from(fill_vars(&text, self.doc.vars))
+                };
                 if let Some(label) = undefined_footnote(&text) {
                     // pulldown-cmark leaves a reference without a definition as plain text.
                     self.diag(
@@ -529,6 +543,18 @@ impl<'a> Renderer<'a, '_> {
         self.doc.ids.insert(id.clone());
         id
     }
+}
+
+/// Replaces `{name}` by its value; text without variables is returned unchanged.
+fn fill_vars(text: &str, vars: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (k, v) in vars {
+        let pattern = format!("{{{k}}}");
+        if out.contains(&pattern) {
+            out = out.replace(&pattern, v);
+        }
+    }
+    out
 }
 
 /// `[^label]` left in text: a footnote reference whose note does not exist.

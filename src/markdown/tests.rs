@@ -31,6 +31,7 @@ fn md_with(text: &str, chapter: Option<u32>) -> Rendered {
             chapter,
             ids: &mut ids,
             footnote_start: 1,
+            vars: &[],
         },
         Options::default(),
         Hooks {

@@ -36,6 +36,8 @@ pub struct PageSummary<'a> {
     pub attachments: Vec<Asset>,
     /// The image named by `photo:` (portraits), if it exists.
     pub photo: Option<Asset>,
+    /// Per taxonomy key (`tags`, `category`), the page's terms with their addresses.
+    pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -54,6 +56,7 @@ pub fn page_summary<'a>(
     content: &'a Content,
     base_url: &str,
     site_dir: &std::path::Path,
+    taxonomies: &[crate::config::Taxonomy],
 ) -> PageSummary<'a> {
     let assets: Vec<Asset> = page
         .assets
@@ -115,6 +118,16 @@ pub fn page_summary<'a>(
             .front
             .extra_str("photo")
             .and_then(|f| assets.iter().find(|a| a.name == f).cloned()),
+        terms: taxonomies
+            .iter()
+            .map(|t| {
+                let links = super::listings::page_terms(page, t)
+                    .iter()
+                    .map(|term| super::listings::term_link(t, term))
+                    .collect();
+                (t.key.clone(), links)
+            })
+            .collect(),
     }
 }
 
@@ -164,6 +177,8 @@ pub struct PageView<'a> {
     pub layout: &'a str,
     pub prev: Option<Value>,
     pub next: Option<Value>,
+    /// Hand-written text of a generated page (HTML).
+    pub commentary: Option<&'a str>,
 }
 
 /// A section with its pages and subsections.
@@ -173,6 +188,79 @@ pub struct SectionView<'a> {
     pub summary: &'a Value,
     pub pages: Vec<Value>,
     pub subsections: Vec<Value>,
+    /// For a section of generated pages: a grid of them, first key down, last key across.
+    pub generated: Option<GeneratedIndex>,
+}
+
+#[derive(Serialize)]
+pub struct GeneratedIndex {
+    /// Name of the key column down the side (`regio`) and across (`schooljaar`).
+    pub row_key: String,
+    pub column_key: String,
+    /// Values across, sorted.
+    pub columns: Vec<String>,
+    pub rows: Vec<GeneratedRow>,
+}
+
+#[derive(Serialize)]
+pub struct GeneratedRow {
+    pub label: String,
+    /// One cell per column; `None` where there is no page.
+    pub cells: Vec<Option<Value>>,
+}
+
+/// The grid of a section's generated pages, for an index "by region and by year".
+pub fn generated_index(
+    section: &Section,
+    content: &Content,
+    summaries: &[Value],
+) -> Option<GeneratedIndex> {
+    let pages: Vec<&Page> = section
+        .pages
+        .iter()
+        .map(|&p| &content.pages[p])
+        .filter(|p| p.generated.is_some())
+        .collect();
+    let first = pages.first()?.generated.as_ref()?;
+    let row_key = first.key.first()?.0.clone();
+    let column_key = first.key.last()?.0.clone();
+    let mut columns: Vec<String> = pages
+        .iter()
+        .filter_map(|p| p.generated.as_ref()?.key.last().map(|(_, v)| v.clone()))
+        .collect();
+    columns.sort();
+    columns.dedup();
+    let mut labels: Vec<String> = pages
+        .iter()
+        .filter_map(|p| p.generated.as_ref()?.key.first().map(|(_, v)| v.clone()))
+        .collect();
+    labels.sort_by_key(|l| l.to_lowercase());
+    labels.dedup();
+    let rows = labels
+        .into_iter()
+        .map(|label| {
+            let cells = columns
+                .iter()
+                .map(|col| {
+                    pages
+                        .iter()
+                        .find(|p| {
+                            let k = &p.generated.as_ref().expect("generated").key;
+                            k.first().map(|(_, v)| v) == Some(&label)
+                                && k.last().map(|(_, v)| v) == Some(col)
+                        })
+                        .map(|p| summaries[p.id].clone())
+                })
+                .collect();
+            GeneratedRow { label, cells }
+        })
+        .collect();
+    Some(GeneratedIndex {
+        row_key,
+        column_key,
+        columns,
+        rows,
+    })
 }
 
 pub fn section_view<'a>(section: &Section, summaries: &'a [Value]) -> SectionView<'a> {
@@ -184,5 +272,6 @@ pub fn section_view<'a>(section: &Section, summaries: &'a [Value]) -> SectionVie
             .map(|&p| summaries[p].clone())
             .collect(),
         subsections: Vec::new(),
+        generated: None,
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod context;
 pub mod documents;
+pub mod feeds;
 pub mod links;
+pub mod listings;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -128,8 +130,16 @@ fn render_site_from(
     only: Option<&BTreeSet<PageId>>,
 ) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
-    let inputs = read_inputs(site_dir, content)?;
-    timer.lap("read config, content, data, theme");
+    let mut inputs = read_inputs(site_dir, content)?;
+    let lang = inputs.config.lang();
+    Diagnostics::from(crate::generate::apply(
+        &mut inputs.content,
+        &inputs.data,
+        site_dir,
+        lang,
+    ))
+    .take_result()?;
+    timer.lap("read config, content, data, theme; generate pages");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
     let (docs, doc_errors) = documents::find(&inputs.content);
@@ -322,6 +332,95 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
 struct RenderedPage {
     html: String,
     toc: Vec<markdown::Heading>,
+    /// Rendered hand-written commentary of a generated page.
+    commentary: Option<String>,
+}
+
+/// What every page's Markdown rendering shares.
+struct BodyShared<'a> {
+    inputs: &'a Inputs,
+    links: &'a LinkIndex,
+    palette: &'a [String],
+    options: markdown::Options,
+}
+
+/// What the pages of one document share while they are rendered in order.
+struct DocState {
+    ids: BTreeSet<String>,
+    footnotes: usize,
+    refs: Vec<FigureRef>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A Markdown text and where it comes from.
+struct Body<'a> {
+    file: &'a Path,
+    text: &'a str,
+    first_line: usize,
+}
+
+/// Renders one Markdown text of `page`, with its blocks, links and (for generated pages)
+/// variables and data scope.
+fn render_body(
+    shared: &BodyShared,
+    page: &Page,
+    body: Body,
+    chapter: Option<u32>,
+    numbering: &mut Numbering,
+    state: &mut DocState,
+) -> markdown::Rendered {
+    let from_dir = body
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let from_dir = if page.generated.is_some() {
+        from_dir
+    } else {
+        page.source_dir()
+    };
+    let link = |dest: &str| shared.links.resolve(dest, &from_dir);
+    let vars: Vec<(String, String)> = page
+        .generated
+        .as_ref()
+        .map(|g| g.key.clone())
+        .unwrap_or_default();
+    let scope = page.generated.as_ref().map(crate::generate::scope);
+    let period = page.generated.as_ref().and_then(|g| g.period.clone());
+    let refs = &mut state.refs;
+    let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
+        let mut env = BlockEnv {
+            data: &shared.inputs.data,
+            lang: shared.options.lang,
+            file: body.file,
+            page_path: &page.path,
+            palette: shared.palette,
+            numbering: &mut *numbering,
+            refs: &mut *refs,
+            scope: scope.as_ref(),
+            period: period.as_deref(),
+        };
+        figures::render_block(b, &mut env)
+    };
+    let r = markdown::render(
+        Doc {
+            file: body.file,
+            text: body.text,
+            first_line: body.first_line,
+            chapter,
+            ids: &mut state.ids,
+            footnote_start: state.footnotes,
+            vars: &vars,
+        },
+        shared.options,
+        Hooks {
+            link: &link,
+            block: &mut block,
+        },
+    );
+    state.footnotes += r.footnotes;
+    state.diagnostics.extend(r.diagnostics.iter().cloned());
+    r
 }
 
 fn render_markdown(
@@ -342,22 +441,28 @@ fn render_markdown(
         _ => Vec::new(),
     };
     let content = &inputs.content;
+    let shared = BodyShared {
+        inputs,
+        links,
+        palette: &palette,
+        options,
+    };
     type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
     let results: Vec<Out> = docs
         .par_iter()
         .map(|doc| {
-            let mut ids = BTreeSet::new();
-            let mut footnotes = 1;
-            let mut refs = Vec::new();
-            let mut diagnostics = Vec::new();
+            let mut state = DocState {
+                ids: BTreeSet::new(),
+                footnotes: 1,
+                refs: Vec::new(),
+                diagnostics: Vec::new(),
+            };
             let mut out = Vec::new();
             // Reports number figures per chapter (2.1); elsewhere they run through the document.
             let mut shared_numbering = Numbering::default();
             for pid in doc.pages() {
-                let chapter = doc.chapter_of(pid);
                 let page = &content.pages[pid];
-                let from_dir = page.source_dir();
-                let link = |dest: &str| links.resolve(dest, &from_dir);
+                let chapter = doc.chapter_of(pid);
                 let mut chapter_numbering = Numbering {
                     chapter,
                     ..Numbering::default()
@@ -367,45 +472,35 @@ fn render_markdown(
                 } else {
                     &mut shared_numbering
                 };
-                let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
-                    let mut env = BlockEnv {
-                        data: &inputs.data,
-                        lang,
-                        file: &page.source,
-                        page_path: &page.path,
-                        palette: &palette,
-                        numbering,
-                        refs: &mut refs,
-                        scope: None,
-                    };
-                    figures::render_block(b, &mut env)
+                let body = Body {
+                    file: &page.source,
+                    text: &page.body,
+                    first_line: page.body_line,
                 };
-                let r = markdown::render(
-                    Doc {
-                        file: &page.source,
-                        text: &page.body,
-                        first_line: page.body_line,
-                        chapter,
-                        ids: &mut ids,
-                        footnote_start: footnotes,
-                    },
-                    options,
-                    Hooks {
-                        link: &link,
-                        block: &mut block,
-                    },
-                );
-                footnotes += r.footnotes;
-                diagnostics.extend(r.diagnostics);
+                let r = render_body(&shared, page, body, chapter, numbering, &mut state);
+                // A hand-written text for a generated page (factsheet commentary).
+                let commentary = page
+                    .generated
+                    .as_ref()
+                    .and_then(|g| g.commentary.as_ref())
+                    .map(|c| {
+                        let body = Body {
+                            file: &c.source,
+                            text: &c.body,
+                            first_line: c.body_line,
+                        };
+                        render_body(&shared, page, body, None, numbering, &mut state).html
+                    });
                 out.push((
                     pid,
                     RenderedPage {
                         html: r.html,
                         toc: r.toc,
+                        commentary,
                     },
                 ));
             }
-            (out, refs, diagnostics)
+            (out, state.refs, state.diagnostics)
         })
         .collect();
 
@@ -449,6 +544,7 @@ fn render_markdown(
             p.unwrap_or(RenderedPage {
                 html: String::new(),
                 toc: Vec::new(),
+                commentary: None,
             })
         })
         .collect();
@@ -460,11 +556,13 @@ fn render_markdown(
             r.html = figures::link_xrefs(
                 &r.html,
                 &registry,
-                &page.path,
+                &figures::XrefPage {
+                    path: &page.path,
+                    file: &page.source,
+                    source_text: &page.body,
+                    first_line: page.body_line,
+                },
                 lang,
-                &page.source,
-                &page.body,
-                page.body_line,
                 &mut errs,
             );
             errs
@@ -501,11 +599,14 @@ fn render_pages(
         None => copy_static(site_dir, inputs, sink)?,
         Some(_) => 0,
     };
+    let taxonomies = config.taxonomies();
 
     let summaries: Vec<Value> = content
         .pages
         .par_iter()
-        .map(|p| Value::from_serializable(&page_summary(p, content, &base_url, site_dir)))
+        .map(|p| {
+            Value::from_serializable(&page_summary(p, content, &base_url, site_dir, &taxonomies))
+        })
         .collect();
     let sections: Vec<Value> = content
         .sections
@@ -517,6 +618,7 @@ fn render_pages(
                 .iter()
                 .map(|&sub| summaries[content.sections[sub].page].clone())
                 .collect();
+            view.generated = context::generated_index(s, content, &summaries);
             Value::from_serializable(&view)
         })
         .collect();
@@ -596,6 +698,7 @@ fn render_pages(
             layout: "print",
             prev: None,
             next: None,
+            commentary: None,
         };
         ctx.insert("page", &view);
         ctx.insert_value("document", doc_views[i].clone());
@@ -608,6 +711,32 @@ fn render_pages(
                 files += 1;
             }
             Err(e) => errors.push(e),
+        }
+    }
+
+    // Listings without a source file, and which of them is the first page of a section.
+    let plan = listings::plan(content, config);
+    let mut first_page_of: Vec<Option<usize>> = vec![None; content.sections.len()];
+    for (i, l) in plan.iter().enumerate() {
+        if let listings::Kind::SectionPage { section, number: 1 } = l.kind {
+            first_page_of[section] = Some(i);
+        }
+    }
+    let mut archive_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for l in &plan {
+        if let listings::Kind::Archive {
+            section,
+            year: None,
+        } = l.kind
+        {
+            archive_of_section[section] = Some(l.path.clone());
+        }
+    }
+    let feeds = feed_specs(content, config, &plan);
+    let mut feed_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for (owner, f) in &feeds {
+        if let FeedOwner::Section(s) = owner {
+            feed_of_section[*s] = Some(f.path.clone());
         }
     }
 
@@ -625,6 +754,7 @@ fn render_pages(
                 layout,
                 prev,
                 next,
+                commentary: rendered[page.id].commentary.as_deref(),
             };
             let mut ctx = shared.clone();
             ctx.insert("page", &view);
@@ -641,6 +771,20 @@ fn render_pages(
                 if let Some(n) = long_docs[d].chapter_of(page.id) {
                     ctx.insert("chapter", &n);
                 }
+            }
+            if let PageKind::Section(s) = page.kind {
+                if let Some(l) = first_page_of[s] {
+                    ctx.insert(
+                        "paginator",
+                        &listings::view(&plan[l], &plan, content, config, &summaries),
+                    );
+                }
+            }
+            if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
+                ctx.insert("feed_url", &format!("{ROOT}{f}"));
+            }
+            if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
+                ctx.insert("archive_url", &format!("{ROOT}{a}"));
             }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
@@ -660,10 +804,115 @@ fn render_pages(
     }
     files += content.pages.len();
 
+    // Listing pages: further pages of sections, taxonomies, archives.
+    let listing_results: Vec<Result<bool, Diagnostic>> = plan
+        .par_iter()
+        .map(|l| {
+            let (template, section) = match &l.kind {
+                listings::Kind::SectionPage { number: 1, .. } => return Ok(false),
+                listings::Kind::SectionPage { section, .. } => (
+                    format!("{}.html", layouts[content.sections[*section].page]),
+                    Some(*section),
+                ),
+                listings::Kind::Taxonomy { .. } => ("taxonomy.html".to_string(), None),
+                listings::Kind::Term { .. } => ("term.html".to_string(), None),
+                listings::Kind::Archive { section, .. } => {
+                    ("archive.html".to_string(), Some(*section))
+                }
+            };
+            if !templates.has(&template) {
+                return Ok(false);
+            }
+            let mut ctx = shared.clone();
+            let view = listings::view(l, &plan, content, config, &summaries);
+            ctx.insert(
+                "page",
+                &ListingPage {
+                    title: &l.title,
+                    url: format!("{ROOT}{}", l.path),
+                    permalink: format!("{base_url}{}", l.path),
+                    path: &l.path,
+                    kind: "listing",
+                    layout: template.trim_end_matches(".html"),
+                    summary: "",
+                    content: "",
+                },
+            );
+            if let Some(s) = section {
+                ctx.insert_value("section", sections[s].clone());
+                if let Some(f) = &feed_of_section[s] {
+                    ctx.insert("feed_url", &format!("{ROOT}{f}"));
+                }
+            }
+            if let Some((_, f)) = feeds
+                .iter()
+                .find(|(o, _)| matches!(o, FeedOwner::Listing(p) if *p == l.path))
+            {
+                ctx.insert("feed_url", &format!("{ROOT}{}", f.path));
+            }
+            ctx.insert("paginator", &view);
+            ctx.insert("listing", &view);
+            let html = templates.render(&template, &ctx)?;
+            let html = relativize(&html, &root_for(&l.path));
+            sink.write(&format!("{}index.html", l.path), html.as_bytes())
+                .map_err(|e| write_error(&l.path, e))?;
+            Ok(true)
+        })
+        .collect();
+    for r in listing_results {
+        match r {
+            Ok(true) => files += 1,
+            Ok(false) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Feeds, sitemap, robots.txt.
+    for (_, spec) in &feeds {
+        let xml = feeds::atom(spec, content, config, &|p| rendered[p].html.clone());
+        sink.write(&spec.path, xml.as_bytes())
+            .map_err(|e| write_error(&spec.path, e))?;
+        files += 1;
+    }
+    let mut entries: Vec<(String, Option<chrono::NaiveDateTime>)> = content
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.front.date))
+        .collect();
+    entries.extend(
+        plan.iter()
+            .filter(|l| !matches!(l.kind, listings::Kind::SectionPage { number: 1, .. }))
+            .map(|l| (l.path.clone(), None)),
+    );
+    entries.sort();
+    sink.write("sitemap.xml", feeds::sitemap(config, &entries).as_bytes())
+        .map_err(|e| write_error("sitemap.xml", e))?;
+    sink.write("robots.txt", feeds::robots(config).as_bytes())
+        .map_err(|e| write_error("robots.txt", e))?;
+    files += 2;
+
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert_value("page", summaries[0].clone());
+        let title = inputs
+            .theme
+            .strings
+            .get("not_found_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("404");
+        ctx.insert(
+            "page",
+            &ListingPage {
+                title,
+                url: format!("{ROOT}404.html"),
+                permalink: format!("{base_url}404.html"),
+                path: "404.html",
+                kind: "404",
+                layout: "404",
+                summary: "",
+                content: "",
+            },
+        );
         match templates.render("404.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &config.base_path());
@@ -676,6 +925,78 @@ fn render_pages(
     }
     errors.take_result()?;
     Ok(files)
+}
+
+/// What templates see as `page` on a listing page.
+#[derive(serde::Serialize)]
+struct ListingPage<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    kind: &'static str,
+    layout: &'a str,
+    summary: &'static str,
+    content: &'static str,
+}
+
+enum FeedOwner {
+    Section(usize),
+    /// A listing page, by path (a category term).
+    Listing(String),
+}
+
+/// Feeds: every section sorted by date with dated pages (unless `feed: false`), and the
+/// terms of taxonomies with `feed: true`.
+fn feed_specs(
+    content: &Content,
+    config: &SiteConfig,
+    plan: &[listings::Listing],
+) -> Vec<(FeedOwner, feeds::FeedSpec)> {
+    let mut out = Vec::new();
+    for section in &content.sections {
+        let index = &content.pages[section.page];
+        let wanted = match index.front.extra.get("feed") {
+            Some(serde_yaml::Value::Bool(b)) => *b,
+            _ => {
+                section.sort_by == content::SortBy::Date
+                    && index.kind != PageKind::Home
+                    && section
+                        .pages
+                        .iter()
+                        .any(|&p| content.pages[p].front.date.is_some())
+                    && index.front.extra.get("generate").is_none()
+            }
+        };
+        if wanted {
+            out.push((
+                FeedOwner::Section(section.id),
+                feeds::FeedSpec {
+                    path: format!("{}atom.xml", index.path),
+                    title: index.front.title.clone(),
+                    page_path: index.path.clone(),
+                    pages: section.pages.clone(),
+                },
+            ));
+        }
+    }
+    let taxonomies = config.taxonomies();
+    for l in plan {
+        if let listings::Kind::Term { taxonomy, .. } = &l.kind {
+            if taxonomies[*taxonomy].feed {
+                out.push((
+                    FeedOwner::Listing(l.path.clone()),
+                    feeds::FeedSpec {
+                        path: format!("{}atom.xml", l.path),
+                        title: l.title.clone(),
+                        page_path: l.path.clone(),
+                        pages: l.pages.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A chapter or bundled page in a one-page view.

@@ -1,0 +1,488 @@
+//! Stage 2b: pages generated from a data table (factsheets for every region and year).
+//!
+//! A section declares it in its `_index.md`:
+//!
+//! ```yaml
+//! generate:
+//!   data: factsheets/vsv-regio          # the table
+//!   key: [regio, schooljaar]            # columns that identify one page
+//!   where: {regio: "!= Landelijk"}      # optional: which rows get a page
+//!   path: "{regio}/{schooljaar}"        # URL below the section; values are slugified
+//!   title: "Vsv in cijfers {regio} {schooljaar}"
+//!   template: _factsheet.md             # the Markdown body of every generated page
+//!   layout: factsheet
+//!   figure: {column: vsv_percentage, unit: "%"}   # the key figure, for listings
+//! ```
+//!
+//! Every page gets the key values as front matter (`page.extra.regio`), and its `chart`,
+//! `table` and `kpi` blocks only see the page's own rows unless they say otherwise. In the
+//! template, `{regio}` stands for the page's value. A page written by hand at the same
+//! address (or naming the same key values) is kept: its text becomes the commentary of
+//! that factsheet.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::content::{self, Commentary, Content, FrontMatter, Generated, Page, PageKind};
+use crate::data::{Cell, DataStore, DataTable, Filter};
+use crate::diagnostic::Diagnostic;
+use crate::locale::Lang;
+
+struct Spec {
+    data: String,
+    key: Vec<String>,
+    filter: Option<Value>,
+    path: String,
+    title: String,
+    summary: Option<String>,
+    template: String,
+    layout: String,
+    period: Option<String>,
+    figure: Option<(String, Option<String>)>,
+}
+
+/// Adds the generated pages of every section that asks for them.
+pub fn apply(
+    content: &mut Content,
+    data: &DataStore,
+    site_dir: &Path,
+    lang: Lang,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let sections: Vec<usize> = content
+        .sections
+        .iter()
+        .filter(|s| content.pages[s.page].front.extra.contains_key("generate"))
+        .map(|s| s.id)
+        .collect();
+    for sid in sections {
+        if let Err(e) = generate_section(content, sid, data, site_dir, lang) {
+            errors.extend(e);
+        }
+    }
+    errors
+}
+
+fn generate_section(
+    content: &mut Content,
+    sid: usize,
+    data: &DataStore,
+    site_dir: &Path,
+    lang: Lang,
+) -> Result<(), Vec<Diagnostic>> {
+    let index = &content.pages[content.sections[sid].page];
+    let file = index.source.clone();
+    let line = index.front.line_of("generate");
+    let at = |msg: String, hint: &str| {
+        vec![Diagnostic::new(&file, line, 1, msg).with_hint(hint.to_string())]
+    };
+    let spec = read_spec(index.front.extra.get("generate"), &at)?;
+
+    let mut table = data
+        .lookup(&spec.data)
+        .map_err(|m| at(m, "name a table in data/: `data: factsheets/vsv-regio`"))?
+        .clone();
+    if let Some(cond) = &spec.filter {
+        table = Filter::from_yaml(cond)
+            .and_then(|f| table.filter(&f))
+            .map_err(|m| at(m, "write conditions as `where: {regio: \"!= Landelijk\"}`"))?;
+    }
+    let key_cols: Vec<usize> = spec
+        .key
+        .iter()
+        .map(|k| table.require_column(k))
+        .collect::<Result<_, _>>()
+        .map_err(|m| at(m, "`key` names the columns that together identify one page"))?;
+
+    // Group rows by key, in data order; a key appears once.
+    let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        if Some(r) == table.totals_row_index() {
+            continue;
+        }
+        let mut values = Vec::new();
+        for &c in &key_cols {
+            match &row.cells[c] {
+                Cell::Missing => errors.push(
+                    table
+                        .cell_diagnostic(
+                            r,
+                            c,
+                            format!("the key column `{}` is empty here", table.columns[c].name),
+                        )
+                        .with_hint("every row needs a value in each key column"),
+                ),
+                cell => values.push(cell_text(cell)),
+            }
+        }
+        if values.len() != key_cols.len() {
+            continue;
+        }
+        match seen.get(&values) {
+            Some(&g) => {
+                let first = table.rows[groups[g].1[0]].line;
+                errors.push(
+                    table
+                        .cell_diagnostic(
+                            r,
+                            key_cols[0],
+                            format!(
+                                "duplicate key {}: line {first} has the same",
+                                describe(&spec.key, &values)
+                            ),
+                        )
+                        .with_hint("each page needs its own row; remove or correct one of them"),
+                );
+            }
+            None => {
+                seen.insert(values.clone(), groups.len());
+                groups.push((values, vec![r]));
+            }
+        }
+    }
+    // A first-key value (a region) whose rows hold no figure at all is almost certainly a
+    // mistake in the data; a single empty year is shown as missing instead.
+    let non_key: Vec<usize> = (0..table.columns.len())
+        .filter(|c| !key_cols.contains(c))
+        .collect();
+    let mut by_first: Vec<(String, Vec<usize>)> = Vec::new();
+    for (values, rows) in &groups {
+        match by_first.iter_mut().find(|(v, _)| *v == values[0]) {
+            Some((_, rs)) => rs.extend(rows),
+            None => by_first.push((values[0].clone(), rows.clone())),
+        }
+    }
+    for (value, rows) in &by_first {
+        let empty = rows
+            .iter()
+            .all(|&r| non_key.iter().all(|&c| table.rows[r].cells[c].is_missing()));
+        if empty && !non_key.is_empty() {
+            errors.push(
+                table
+                    .cell_diagnostic(
+                        rows[0],
+                        key_cols[0],
+                        format!("`{value}` has no data at all in `{}`", table.name),
+                    )
+                    .with_hint("fill in its figures or remove its rows"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let section_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let template_rel = section_dir.join(&spec.template);
+    let template = std::fs::read_to_string(site_dir.join(&template_rel)).map_err(|e| {
+        at(
+            format!("cannot read the template `{}`: {e}", template_rel.display()),
+            "create it next to _index.md: the Markdown used for every generated page",
+        )
+    })?;
+
+    let section_path = content.pages[content.sections[sid].page].path.clone();
+    // Hand-written pages may sit in the section or in folders below it (`achterhoek/2021.md`).
+    let existing: Vec<usize> = content
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Regular && p.path.starts_with(&section_path))
+        .map(|p| p.id)
+        .collect();
+    let mut matched = vec![false; existing.len()];
+    for (values, rows) in &groups {
+        let vars: Vec<(String, String)> = spec
+            .key
+            .iter()
+            .cloned()
+            .zip(values.iter().cloned())
+            .collect();
+        let path = format!("{section_path}{}/", fill_path(&spec.path, &vars));
+        let mut extra = Mapping::new();
+        for (k, v) in &vars {
+            extra.insert(Value::String(k.clone()), Value::String(v.clone()));
+        }
+        extra.insert("generated".into(), Value::Bool(true));
+        if let Some((col, unit)) = &spec.figure {
+            if let Some(c) = table.column_index(col) {
+                let text = match &table.rows[rows[0]].cells[c] {
+                    Cell::Number(v) if unit.as_deref() == Some("%") => {
+                        lang.percent(*v, crate::locale::decimals_needed(*v, 2))
+                    }
+                    Cell::Number(v) => lang.number_auto(*v, 2),
+                    Cell::Missing => "–".to_string(),
+                    other => cell_text(other),
+                };
+                extra.insert("figure".into(), Value::String(text));
+            }
+        }
+        let generated = Generated {
+            key: vars.clone(),
+            data: spec.data.clone(),
+            period: spec.period.clone().or_else(|| spec.key.last().cloned()),
+            commentary: None,
+        };
+        // A page written by hand for this key: same address, or the same key values.
+        let hand = existing.iter().position(|&p| {
+            let page = &content.pages[p];
+            page.path == path
+                || vars
+                    .iter()
+                    .all(|(k, v)| page.front.extra_str(k).is_some_and(|x| x == v))
+        });
+        match hand {
+            Some(i) => {
+                matched[i] = true;
+                let page = &mut content.pages[existing[i]];
+                let commentary = Commentary {
+                    source: page.source.clone(),
+                    body: std::mem::replace(&mut page.body, template.clone()),
+                    body_line: page.body_line,
+                };
+                page.body_line = 1;
+                page.path = path;
+                for (k, v) in extra {
+                    page.front.extra.entry(k).or_insert(v);
+                }
+                if page.front.layout.is_none() {
+                    page.front.layout = Some(spec.layout.clone());
+                }
+                page.generated = Some(Generated {
+                    commentary: Some(commentary),
+                    ..generated
+                });
+                // It belongs with the other factsheets, whatever folder it was written in.
+                let pid = existing[i];
+                if let Some(old) = content.pages[pid].section.filter(|&o| o != sid) {
+                    content.sections[old].pages.retain(|&x| x != pid);
+                    content.sections[sid].pages.push(pid);
+                    content.pages[pid].section = Some(sid);
+                }
+            }
+            None => {
+                let id = content.pages.len();
+                content.pages.push(Page {
+                    id,
+                    kind: PageKind::Regular,
+                    source: template_rel.clone(),
+                    path,
+                    section: Some(sid),
+                    front: FrontMatter {
+                        title: fill(&spec.title, &vars),
+                        summary: spec
+                            .summary
+                            .as_deref()
+                            .map(|s| fill(s, &vars))
+                            .unwrap_or_default(),
+                        layout: Some(spec.layout.clone()),
+                        extra,
+                        ..FrontMatter::default()
+                    },
+                    body: template.clone(),
+                    body_line: 1,
+                    assets: Vec::new(),
+                    generated: Some(generated),
+                });
+                content.sections[sid].pages.push(id);
+            }
+        }
+    }
+    // Hand-written factsheets for a key that is not in the data.
+    for (i, &p) in existing.iter().enumerate() {
+        let page = &content.pages[p];
+        if matched[i] || !spec.key.iter().all(|k| page.front.extra.contains_key(k)) {
+            continue;
+        }
+        let values: Vec<String> = spec
+            .key
+            .iter()
+            .map(|k| page.front.extra_str(k).unwrap_or("").to_string())
+            .collect();
+        errors.push(
+            Diagnostic::new(
+                &page.source,
+                page.front.line_of(&spec.key[0]),
+                1,
+                format!(
+                    "there is no data for {} in `{}`",
+                    describe(&spec.key, &values),
+                    spec.data
+                ),
+            )
+            .with_hint("check the spelling against the data, or add the figures to the data file"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn read_spec(
+    v: Option<&Value>,
+    at: &dyn Fn(String, &str) -> Vec<Diagnostic>,
+) -> Result<Spec, Vec<Diagnostic>> {
+    let Some(Value::Mapping(m)) = v else {
+        return Err(at(
+            "`generate` must be a group of settings".into(),
+            "see the README: generate: {data: ..., key: [...], path: ..., title: ...}",
+        ));
+    };
+    let s = |k: &str| m.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let known = [
+        "data", "key", "where", "path", "title", "summary", "template", "layout", "period",
+        "figure",
+    ];
+    for k in m.keys().filter_map(|k| k.as_str()) {
+        if !known.contains(&k) {
+            return Err(at(
+                format!("unknown setting `{k}` in `generate`"),
+                &format!("allowed: {}", known.join(", ")),
+            ));
+        }
+    }
+    let data = s("data").ok_or_else(|| {
+        at(
+            "`generate` needs `data`: the table the pages come from".into(),
+            "data: factsheets/vsv-regio",
+        )
+    })?;
+    let key: Vec<String> = match m.get("key") {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::String(k)) => vec![k.clone()],
+        _ => Vec::new(),
+    };
+    if key.is_empty() {
+        return Err(at(
+            "`generate` needs `key`: the columns that identify one page".into(),
+            "key: [regio, schooljaar]",
+        ));
+    }
+    let path = s("path").unwrap_or_else(|| {
+        key.iter()
+            .map(|k| format!("{{{k}}}"))
+            .collect::<Vec<_>>()
+            .join("/")
+    });
+    for k in placeholders(&path) {
+        if !key.contains(&k) {
+            return Err(at(
+                format!("`path` uses `{{{k}}}`, which is not a key column"),
+                "use only key columns in the path, so every page gets its own address",
+            ));
+        }
+    }
+    let figure = match m.get("figure") {
+        Some(Value::Mapping(f)) => f.get("column").and_then(|c| c.as_str()).map(|c| {
+            (
+                c.to_string(),
+                f.get("unit").and_then(|u| u.as_str()).map(str::to_string),
+            )
+        }),
+        Some(Value::String(c)) => Some((c.clone(), None)),
+        _ => None,
+    };
+    Ok(Spec {
+        title: s("title").unwrap_or_else(|| {
+            key.iter()
+                .map(|k| format!("{{{k}}}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
+        summary: s("summary"),
+        template: s("template").unwrap_or_else(|| "_factsheet.md".to_string()),
+        layout: s("layout").unwrap_or_else(|| "factsheet".to_string()),
+        period: s("period"),
+        filter: m.get("where").cloned(),
+        data,
+        key,
+        path,
+        figure,
+    })
+}
+
+/// Names inside `{...}` in a pattern.
+fn placeholders(pattern: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// Replaces `{name}` by its value.
+pub fn fill(pattern: &str, vars: &[(String, String)]) -> String {
+    let mut out = pattern.to_string();
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Like [`fill`], with every value made into a URL segment.
+fn fill_path(pattern: &str, vars: &[(String, String)]) -> String {
+    let slugged: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.clone(), content::slugify(v)))
+        .collect();
+    fill(pattern, &slugged).trim_matches('/').to_string()
+}
+
+fn describe(keys: &[String], values: &[String]) -> String {
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Number(v) => format!("{v}"),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Cell::Missing => String::new(),
+    }
+}
+
+/// The key values of a generated page as YAML `where` conditions, for scoping its blocks.
+pub fn scope(generated: &Generated) -> Value {
+    let mut m = Mapping::new();
+    for (k, v) in &generated.key {
+        m.insert(Value::String(k.clone()), Value::String(v.clone()));
+    }
+    Value::Mapping(m)
+}
+
+/// The rows of `table` a generated page stands for (used by templates).
+pub fn rows_of<'a>(table: &'a DataTable, generated: &Generated) -> Vec<&'a crate::data::Row> {
+    let cols: Vec<Option<usize>> = generated
+        .key
+        .iter()
+        .map(|(k, _)| table.column_index(k))
+        .collect();
+    table
+        .rows
+        .iter()
+        .filter(|row| {
+            generated
+                .key
+                .iter()
+                .zip(&cols)
+                .all(|((_, v), c)| c.is_some_and(|c| cell_text(&row.cells[c]) == *v))
+        })
+        .collect()
+}
