@@ -238,28 +238,55 @@ fn clone_content(c: &Content) -> Content {
     }
 }
 
-/// Which pages differ between two builds. A change to anything but a page (a stylesheet, an
-/// image, the 404 page) may show on every page, so it reloads them all.
+/// Which pages differ between two builds. A stylesheet, script, image or font may show on
+/// every page, so a change to one reloads them all; feeds, the sitemap and downloads show on
+/// none, so they reload nothing.
 pub fn diff(old: &Files, new: &Files) -> Reload {
     let mut pages = Vec::new();
-    let removed = old.keys().any(|k| !new.contains_key(k));
-    for (k, v) in new {
-        if old.get(k).is_some_and(|o| o == v) {
-            continue;
-        }
-        if !k.ends_with("index.html") {
+    let changed = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, _)| k);
+    let removed = old.keys().filter(|k| !new.contains_key(*k));
+    for key in changed.chain(removed) {
+        if key.ends_with("index.html") {
+            pages.push(url_of(key));
+        } else if embedded_in_pages(key) {
             return Reload::All;
         }
-        pages.push(url_of(k));
-    }
-    if removed {
-        return Reload::All;
     }
     if pages.is_empty() {
         Reload::Nothing
     } else {
+        pages.sort();
+        pages.dedup();
         Reload::Pages(pages)
     }
+}
+
+fn embedded_in_pages(key: &str) -> bool {
+    let ext = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some(
+            "html"
+                | "css"
+                | "js"
+                | "mjs"
+                | "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "svg"
+                | "webp"
+                | "avif"
+                | "ico"
+                | "woff"
+                | "woff2"
+                | "ttf"
+                | "otf"
+        )
+    )
 }
 
 /// `nieuws/a/index.html` -> `/nieuws/a/`.
@@ -415,6 +442,19 @@ mod tests {
         let new = files(&[("index.html", "a"), ("x/index.html", "b"), ("c.css", "C")]);
         assert_eq!(diff(&old, &new), Reload::All);
         let new = files(&[("index.html", "a"), ("c.css", "c")]);
-        assert_eq!(diff(&old, &new), Reload::All);
+        assert_eq!(
+            diff(&old, &new),
+            Reload::Pages(vec!["/x/".into()]),
+            "a removed page"
+        );
+        let mut new = old.clone();
+        new.insert("atom.xml".into(), Arc::new(b"feed".to_vec()));
+        assert_eq!(diff(&old, &new), Reload::Nothing, "no page shows a feed");
+        new.insert("404.html".into(), Arc::new(b"weg".to_vec()));
+        assert_eq!(
+            diff(&old, &new),
+            Reload::All,
+            "any address may show the 404 page"
+        );
     }
 }
