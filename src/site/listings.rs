@@ -47,6 +47,9 @@ pub struct Pager {
     pub paths: Vec<String>,
 }
 
+/// Term pages list this many pages each; more go to `.../pagina/2/`.
+pub const TERM_PAGE_SIZE: usize = 20;
+
 /// URL words per language.
 fn words(lang: Lang) -> (&'static str, &'static str) {
     match lang {
@@ -120,16 +123,33 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
             pager: None,
         });
         for (term, pages) in terms {
-            out.push(Listing {
-                kind: Kind::Term {
-                    taxonomy: t,
-                    term: term.clone(),
-                },
-                path: format!("{}/{}/", tax.path, slugify(&term)),
-                title: term,
-                pages,
-                pager: None,
-            });
+            let base = format!("{}/{}/", tax.path, slugify(&term));
+            let chunks: Vec<&[PageId]> = pages.chunks(TERM_PAGE_SIZE).collect();
+            let paths: Vec<String> = (1..=chunks.len())
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}{page_word}/{n}/")
+                    }
+                })
+                .collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                out.push(Listing {
+                    kind: Kind::Term {
+                        taxonomy: t,
+                        term: term.clone(),
+                    },
+                    path: paths[i].clone(),
+                    title: term.clone(),
+                    pages: chunk.to_vec(),
+                    pager: (chunks.len() > 1).then(|| Pager {
+                        current: i + 1,
+                        total: chunks.len(),
+                        paths: paths.clone(),
+                    }),
+                });
+            }
         }
     }
 

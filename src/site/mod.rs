@@ -982,15 +982,19 @@ fn feed_specs(
     }
     let taxonomies = config.taxonomies();
     for l in plan {
-        if let listings::Kind::Term { taxonomy, .. } = &l.kind {
-            if taxonomies[*taxonomy].feed {
+        // One feed per term, on its first page, with the newest pages of the term.
+        if let listings::Kind::Term { taxonomy, term } = &l.kind {
+            if taxonomies[*taxonomy].feed && l.pager.as_ref().is_none_or(|p| p.current == 1) {
+                let pages = listings::terms(content, &taxonomies[*taxonomy])
+                    .remove(term)
+                    .unwrap_or_default();
                 out.push((
                     FeedOwner::Listing(l.path.clone()),
                     feeds::FeedSpec {
                         path: format!("{}atom.xml", l.path),
                         title: l.title.clone(),
                         page_path: l.path.clone(),
-                        pages: l.pages.clone(),
+                        pages,
                     },
                 ));
             }
