@@ -223,18 +223,24 @@ pub fn terms(content: &Content, tax: &Taxonomy) -> BTreeMap<String, Vec<PageId>>
 }
 
 /// The terms a page has in a taxonomy: `tags` is a list; other keys may be one value or a list.
+/// Empty terms (`category: ""`) are left out: they would have no address.
 pub fn page_terms(page: &crate::content::Page, tax: &Taxonomy) -> Vec<String> {
-    if tax.key == "tags" {
-        return page.front.tags.clone();
-    }
-    match page.front.extra.get(tax.key.as_str()) {
-        Some(serde_yaml::Value::String(s)) => vec![s.clone()],
-        Some(serde_yaml::Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
+    let terms: Vec<String> = if tax.key == "tags" {
+        page.front.tags.clone()
+    } else {
+        match page.front.extra.get(tax.key.as_str()) {
+            Some(serde_yaml::Value::String(s)) => vec![s.clone()],
+            Some(serde_yaml::Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    terms
+        .into_iter()
+        .filter(|t| !slugify(t).is_empty())
+        .collect()
 }
 
 /// A term with its address, for templates (`page.terms.tags`).
