@@ -12,5 +12,6 @@ pub mod diagnostic;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod site;
 pub mod templates;
