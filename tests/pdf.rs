@@ -138,7 +138,17 @@ fn a4_tagged_titled_in_dutch() {
     let doc = lopdf::Document::load(&r.pdf).unwrap();
     let catalog = doc.catalog().unwrap();
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"nl");
-    assert!(catalog.has(b"StructTreeRoot"), "tagged: structure tree");
+    let tree = doc
+        .get_dictionary(
+            catalog
+                .get(b"StructTreeRoot")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let roles = tree.get(b"RoleMap").unwrap().as_dict().unwrap();
+    assert_eq!(roles.get(b"Aside").unwrap().as_name().unwrap(), b"Sect");
     assert!(catalog.has(b"Metadata"), "XMP metadata");
     let prefs = catalog
         .get(b"ViewerPreferences")

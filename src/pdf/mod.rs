@@ -248,6 +248,17 @@ const FACTS_JS: &str = r##"(() => {
   return JSON.stringify({ headings, toc, lang: document.documentElement.lang || '' });
 })()"##;
 
+/// Chromium tags every `<figure>` as a PDF `Figure`, which readers treat as one picture: a
+/// `Figure` needs alternative text, and screen readers skip what is inside it, so a table in a
+/// figure would be lost and a chart's figure would carry no text. As a group the figure
+/// becomes a `Div` around a `Caption` and its content: the chart's SVG is still its own
+/// `Figure` with its title and description as alternative text. Templates that set a role
+/// themselves are left alone.
+const FIGURES_JS: &str = r##"(() => {
+  for (const f of document.querySelectorAll('figure:not([role])')) f.setAttribute('role', 'group');
+  return true;
+})()"##;
+
 /// Writes page numbers into the table of contents: `<span class="toc-page">7</span>` as the
 /// link's last child, the contract `print.css` styles.
 const TOC_JS: &str = r##"((pages) => {
@@ -270,6 +281,7 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob) -> Result<(), String> {
         .canonicalize()
         .map_err(|e| format!("cannot open: {e}"))?;
     tab.load(&file_url(&html), deadline)?;
+    tab.eval(FIGURES_JS, deadline)?;
     let facts: PageFacts = serde_json::from_str(&tab.eval_string(FACTS_JS, deadline)?)
         .map_err(|e| format!("reading the page's headings: {e}"))?;
 

@@ -95,6 +95,7 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
 pub fn finish(mut doc: Document, meta: &Meta, headings: &[Heading]) -> Result<Vec<u8>, String> {
     fix_outline(&mut doc, headings);
     renumber_structure_ids(&mut doc);
+    add_role_map(&mut doc);
     set_metadata(&mut doc, meta)?;
     let mut out = Vec::new();
     doc.save_to(&mut out)
@@ -276,6 +277,109 @@ fn renumber_structure_ids(doc: &mut Document) {
     }
     for obj in doc.objects.values_mut() {
         visit(obj, &map);
+    }
+}
+
+/// Structure types of PDF 1.7 (ISO 32000-1, 14.8.4), which PDF/UA-1 checkers accept as is.
+const STANDARD_TYPES: &[&[u8]] = &[
+    b"Document",
+    b"Part",
+    b"Art",
+    b"Sect",
+    b"Div",
+    b"BlockQuote",
+    b"Caption",
+    b"TOC",
+    b"TOCI",
+    b"Index",
+    b"NonStruct",
+    b"Private",
+    b"P",
+    b"H",
+    b"H1",
+    b"H2",
+    b"H3",
+    b"H4",
+    b"H5",
+    b"H6",
+    b"L",
+    b"LI",
+    b"Lbl",
+    b"LBody",
+    b"Table",
+    b"TR",
+    b"TH",
+    b"TD",
+    b"THead",
+    b"TBody",
+    b"TFoot",
+    b"Span",
+    b"Quote",
+    b"Note",
+    b"Reference",
+    b"BibEntry",
+    b"Code",
+    b"Link",
+    b"Annot",
+    b"Ruby",
+    b"RB",
+    b"RT",
+    b"RP",
+    b"Warichu",
+    b"WT",
+    b"WP",
+    b"Figure",
+    b"Formula",
+    b"Form",
+];
+
+/// Chromium also writes PDF 2.0 types (`Aside` for `<aside>`, `Strong`, `Em`) into a PDF 1.4
+/// file; a role map gives each its nearest PDF 1.7 type so that older readers and PDF/UA-1
+/// checkers understand them. Types not listed here are left unmapped rather than guessed.
+fn add_role_map(doc: &mut Document) {
+    const MAP: &[(&[u8], &[u8])] = &[
+        (b"Aside", b"Sect"),
+        (b"Strong", b"Span"),
+        (b"Em", b"Span"),
+        (b"Sub", b"Span"),
+        (b"FENote", b"Note"),
+        (b"DocumentFragment", b"Div"),
+        (b"Title", b"P"),
+    ];
+    let mut used = HashSet::new();
+    for obj in doc.objects.values() {
+        if let Object::Dictionary(d) = obj {
+            if d.has_type(b"StructElem") {
+                if let Ok(s) = d.get(b"S").and_then(Object::as_name) {
+                    if !STANDARD_TYPES.contains(&s) {
+                        used.insert(s.to_vec());
+                    }
+                }
+            }
+        }
+    }
+    let Some(root_id) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"StructTreeRoot").ok())
+        .and_then(|o| o.as_reference().ok())
+    else {
+        return;
+    };
+    let Ok(root) = doc.get_dictionary_mut(root_id) else {
+        return;
+    };
+    let mut map = match root.get(b"RoleMap") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => Dictionary::new(),
+    };
+    for (from, to) in MAP {
+        if used.contains(*from) && !map.has(from) {
+            map.set(from.to_vec(), Object::Name(to.to_vec()));
+        }
+    }
+    if !map.is_empty() {
+        root.set("RoleMap", Object::Dictionary(map));
     }
 }
 
