@@ -56,7 +56,6 @@ impl Browser {
                 // breaks (and so page breaks) differ between a laptop and CI.
                 "--font-render-hinting=none",
                 "--remote-debugging-port=0",
-                "--remote-allow-origins=*",
             ])
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg("about:blank")
