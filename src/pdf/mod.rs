@@ -248,14 +248,22 @@ const FACTS_JS: &str = r##"(() => {
   return JSON.stringify({ headings, toc, lang: document.documentElement.lang || '' });
 })()"##;
 
-/// Chromium tags every `<figure>` as a PDF `Figure`, which readers treat as one picture: a
-/// `Figure` needs alternative text, and screen readers skip what is inside it, so a table in a
-/// figure would be lost and a chart's figure would carry no text. As a group the figure
-/// becomes a `Div` around a `Caption` and its content: the chart's SVG is still its own
-/// `Figure` with its title and description as alternative text. Templates that set a role
-/// themselves are left alone.
-const FIGURES_JS: &str = r##"(() => {
+/// Readies the loaded page for paper, in the tab only (the HTML file is not changed):
+/// - Chromium tags every `<figure>` as a PDF `Figure`, which readers treat as one picture: a
+///   `Figure` needs alternative text, and screen readers skip what is inside it, so a table
+///   in a figure would be lost and a chart's figure would carry no text. As a group the
+///   figure becomes a `Div` around a `Caption` and its content; a chart's SVG is still its
+///   own `Figure` with its title and description as alternative text. Templates that set a
+///   role themselves are left alone.
+/// - A closed `<details>` prints as its summary only, so outside figures (where print.css
+///   hides a chart's data table on purpose) they are opened.
+/// - Lazy images below the fold would print as empty boxes: they are made eager and awaited.
+const PREPARE_JS: &str = r##"(async () => {
   for (const f of document.querySelectorAll('figure:not([role])')) f.setAttribute('role', 'group');
+  for (const d of document.querySelectorAll('details')) if (!d.closest('figure')) d.open = true;
+  const imgs = [...document.images];
+  for (const i of imgs) if (i.loading === 'lazy') i.loading = 'eager';
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   return true;
 })()"##;
 
@@ -281,7 +289,7 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob) -> Result<(), String> {
         .canonicalize()
         .map_err(|e| format!("cannot open: {e}"))?;
     tab.load(&file_url(&html), deadline)?;
-    tab.eval(FIGURES_JS, deadline)?;
+    tab.eval(PREPARE_JS, deadline)?;
     let facts: PageFacts = serde_json::from_str(&tab.eval_string(FACTS_JS, deadline)?)
         .map_err(|e| format!("reading the page's headings: {e}"))?;
 
