@@ -15,6 +15,7 @@ pub mod generate;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
