@@ -6,6 +6,7 @@
 //! (the Pagefind index) hook into the site stage where pages are rendered.
 
 pub mod chart;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -16,6 +17,9 @@ pub mod images;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod templates;

@@ -192,7 +192,7 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             &row.cells[cols.first().map(|c| c.index).unwrap_or(0)],
             env.lang,
         );
-        let is_highlight = highlight.iter().any(|h| *h == first_text);
+        let is_highlight = highlight.contains(&first_text);
         html.push_str(if is_highlight {
             "<tr class=\"is-highlight\">"
         } else {

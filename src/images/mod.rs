@@ -244,12 +244,26 @@ impl Images {
         attrs.extend(tag.attrs.iter().filter(|(n, _)| {
             !n.eq_ignore_ascii_case("alt") && !skip.iter().any(|s| n.eq_ignore_ascii_case(s))
         }));
+        // `src` stays as written: browsers that understand `srcset` with widths never load it,
+        // and `bundel check` finds the Markdown line of an image by it.
         let original_src = tag.get("src").unwrap_or_default();
+        let as_is =
+            set.webp.is_empty() && set.fallback.len() == 1 && set.fallback[0].rel == site_path;
+        let srcset = if own || as_is {
+            String::new()
+        } else {
+            srcset_of(&set.fallback)
+        };
+        let webp_srcset = if own {
+            String::new()
+        } else {
+            srcset_of(&set.webp)
+        };
         let sizes = content_sizes(pic.width);
         let markup = Markup {
-            src: if own { original_src } else { &pic.src },
-            srcset: if own { "" } else { &pic.srcset },
-            webp_srcset: if own { "" } else { &pic.webp_srcset },
+            src: original_src,
+            srcset: &srcset,
+            webp_srcset: &webp_srcset,
             sizes: &sizes,
             width: pic.width,
             height: pic.height,
@@ -318,9 +332,9 @@ impl Images {
         }
     }
 
-    /// Writes every file the pages refer to and removes cache files no page needs any more.
-    /// Returns the number of files written.
-    pub fn write(&self, sink: &Sink) -> Result<usize, Vec<Diagnostic>> {
+    /// Writes every file the pages refer to and, with `prune`, removes cache files no page
+    /// needs any more. Returns the number of files written.
+    pub fn write(&self, sink: &Sink, prune: bool) -> Result<usize, Vec<Diagnostic>> {
         let sets: Vec<Arc<ImageSet>> = self
             .sets
             .lock()
@@ -353,7 +367,9 @@ impl Images {
         if !errors.is_empty() {
             return Err(errors);
         }
-        self.prune();
+        if prune {
+            self.prune();
+        }
         Ok(files.len())
     }
 
@@ -401,24 +417,17 @@ impl Images {
     }
 
     fn picture(&self, set: &ImageSet) -> Picture {
-        let url = |v: &Variant| format!("{ROOT}{}", markup::encode_url(&v.rel));
-        let srcset = |vs: &[Variant]| {
-            vs.iter()
-                .map(|v| format!("{} {}w", url(v), v.width))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let largest = set.fallback.last().expect("at least one size");
         Picture {
-            src: url(largest),
+            src: url_of(largest),
             width: set.width,
             height: set.height,
             srcset: if set.fallback.len() > 1 {
-                srcset(&set.fallback)
+                srcset_of(&set.fallback)
             } else {
                 String::new()
             },
-            webp_srcset: srcset(&set.webp),
+            webp_srcset: srcset_of(&set.webp),
         }
     }
 
@@ -588,6 +597,19 @@ impl Images {
             webp,
         })
     }
+}
+
+fn url_of(v: &Variant) -> String {
+    format!("{ROOT}{}", markup::encode_url(&v.rel))
+}
+
+/// `url 480w, url 800w`
+fn srcset_of(variants: &[Variant]) -> String {
+    variants
+        .iter()
+        .map(|v| format!("{} {}w", url_of(v), v.width))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The widths to make for an image `len` pixels wide: the configured ones below its width,

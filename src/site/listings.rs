@@ -47,6 +47,9 @@ pub struct Pager {
     pub paths: Vec<String>,
 }
 
+/// Term pages list this many pages each; more go to `.../pagina/2/`.
+pub const TERM_PAGE_SIZE: usize = 20;
+
 /// URL words per language.
 fn words(lang: Lang) -> (&'static str, &'static str) {
     match lang {
@@ -120,16 +123,33 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
             pager: None,
         });
         for (term, pages) in terms {
-            out.push(Listing {
-                kind: Kind::Term {
-                    taxonomy: t,
-                    term: term.clone(),
-                },
-                path: format!("{}/{}/", tax.path, slugify(&term)),
-                title: term,
-                pages,
-                pager: None,
-            });
+            let base = format!("{}/{}/", tax.path, slugify(&term));
+            let chunks: Vec<&[PageId]> = pages.chunks(TERM_PAGE_SIZE).collect();
+            let paths: Vec<String> = (1..=chunks.len())
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}{page_word}/{n}/")
+                    }
+                })
+                .collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                out.push(Listing {
+                    kind: Kind::Term {
+                        taxonomy: t,
+                        term: term.clone(),
+                    },
+                    path: paths[i].clone(),
+                    title: term.clone(),
+                    pages: chunk.to_vec(),
+                    pager: (chunks.len() > 1).then(|| Pager {
+                        current: i + 1,
+                        total: chunks.len(),
+                        paths: paths.clone(),
+                    }),
+                });
+            }
         }
     }
 
@@ -203,18 +223,24 @@ pub fn terms(content: &Content, tax: &Taxonomy) -> BTreeMap<String, Vec<PageId>>
 }
 
 /// The terms a page has in a taxonomy: `tags` is a list; other keys may be one value or a list.
+/// Empty terms (`category: ""`) are left out: they would have no address.
 pub fn page_terms(page: &crate::content::Page, tax: &Taxonomy) -> Vec<String> {
-    if tax.key == "tags" {
-        return page.front.tags.clone();
-    }
-    match page.front.extra.get(tax.key.as_str()) {
-        Some(serde_yaml::Value::String(s)) => vec![s.clone()],
-        Some(serde_yaml::Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
+    let terms: Vec<String> = if tax.key == "tags" {
+        page.front.tags.clone()
+    } else {
+        match page.front.extra.get(tax.key.as_str()) {
+            Some(serde_yaml::Value::String(s)) => vec![s.clone()],
+            Some(serde_yaml::Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    terms
+        .into_iter()
+        .filter(|t| !slugify(t).is_empty())
+        .collect()
 }
 
 /// A term with its address, for templates (`page.terms.tags`).

@@ -94,6 +94,23 @@ pub fn build_in_memory(
     Ok((report(counts, start, PathBuf::new()), files))
 }
 
+/// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched).
+/// With `only`, renders just the documents containing those pages (a whole report when one
+/// chapter changed, since chapters share footnote numbers and ids), without the 404 page and
+/// static files. Re-rendering one edited page this way skips re-reading and re-rendering the
+/// rest of the site.
+pub fn render_in_memory(
+    site_dir: &Path,
+    content: Content,
+    only: Option<&BTreeSet<PageId>>,
+) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
+    let start = Instant::now();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only)?;
+    let files = files.into_inner().expect("output map");
+    Ok((report(counts, start, PathBuf::new()), files))
+}
+
 fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildReport {
     BuildReport {
         pages: counts.0,
@@ -105,8 +122,17 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
+    render_site_from(site_dir, sink, None, None)
+}
+
+fn render_site_from(
+    site_dir: &Path,
+    sink: &Sink,
+    content: Option<Content>,
+    only: Option<&BTreeSet<PageId>>,
+) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
-    let mut inputs = read_inputs(site_dir)?;
+    let mut inputs = read_inputs(site_dir, content)?;
     let lang = inputs.config.lang();
     Diagnostics::from(crate::generate::apply(
         &mut inputs.content,
@@ -125,13 +151,26 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
     check_page_files(&inputs.content)?;
     timer.lap("compile templates");
 
+    // A partial render covers whole documents: the pages asked for and every page they share
+    // numbering with.
+    let wanted: Option<Vec<Document>> = only.map(|o| {
+        docs.iter()
+            .filter(|d| d.pages().any(|p| o.contains(&p)))
+            .cloned()
+            .collect()
+    });
+    let partial: Option<BTreeSet<PageId>> = wanted
+        .as_ref()
+        .map(|w| w.iter().flat_map(|d| d.pages()).collect());
+
     let links = LinkIndex::new(&inputs.content);
-    // Nothing is encoded or indexed when nothing will be written (`bundel check`).
+    // Images are encoded whenever files are written; the search index only for a whole site
+    // on disk (`bundel build`): `serve` and `check` would pay for it on every render.
     let writing = !matches!(sink, Sink::Discard);
     let images = Images::new(site_dir, &inputs.content, &inputs.config.images, writing);
-    let indexer =
-        (inputs.config.search && writing).then(|| search::Indexer::new(&inputs.config.language));
-    let rendered = render_markdown(&inputs, &links, &docs, &images)?;
+    let indexer = (inputs.config.search && matches!(sink, Sink::Disk(_)) && only.is_none())
+        .then(|| search::Indexer::new(&inputs.config.language));
+    let rendered = render_markdown(&inputs, &links, wanted.as_deref().unwrap_or(&docs), &images)?;
     timer.lap("markdown, figures and images");
     let mut files = render_pages(
         site_dir,
@@ -141,6 +180,7 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
         &docs,
         &layouts,
         sink,
+        partial.as_ref(),
         &images,
         indexer.as_ref(),
     )?;
@@ -153,7 +193,9 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
             w.hint.unwrap_or_default()
         );
     }
-    files += images.write(sink).map_err(Diagnostics::from)?;
+    // Cache files unused by a partial render may still be needed by the rest of the site.
+    let prune = only.is_none();
+    files += images.write(sink, prune).map_err(Diagnostics::from)?;
     let stats = images.stats();
     timer.lap(&format!(
         "templates and output (images: {} encoded, {} from cache)",
@@ -200,11 +242,16 @@ impl Timer {
     }
 }
 
-fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
+fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Diagnostics> {
     let config = SiteConfig::load(site_dir).map_err(Diagnostics::from)?;
     let (theme, (content, data)) = rayon::join(
         || Theme::load(site_dir, &config),
-        || rayon::join(|| content::load(site_dir), || DataStore::load(site_dir)),
+        || {
+            rayon::join(
+                || preloaded.map_or_else(|| content::load(site_dir), Ok),
+                || DataStore::load(site_dir),
+            )
+        },
     );
     let mut errors = Diagnostics::new();
     let theme = theme.map_err(|e| errors.extend(e)).ok();
@@ -530,9 +577,16 @@ fn render_markdown(
     errors.take_result()?;
 
     // Cross-references, now that every figure has its number.
+    // Pages outside the documents asked for stay empty (partial renders for `serve`).
     let mut pages: Vec<RenderedPage> = pages
         .into_iter()
-        .map(|p| p.expect("every page rendered"))
+        .map(|p| {
+            p.unwrap_or(RenderedPage {
+                html: String::new(),
+                toc: Vec::new(),
+                commentary: None,
+            })
+        })
         .collect();
     let xref_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
@@ -542,11 +596,13 @@ fn render_markdown(
             r.html = figures::link_xrefs(
                 &r.html,
                 &registry,
-                &page.path,
+                &figures::XrefPage {
+                    path: &page.path,
+                    file: &page.source,
+                    source_text: &page.body,
+                    first_line: page.body_line,
+                },
                 lang,
-                &page.source,
-                &page.body,
-                page.body_line,
                 &mut errs,
             );
             // A portrait photo opens the page; otherwise the first image may be in view.
@@ -576,6 +632,7 @@ fn render_pages(
     docs: &[Document],
     layouts: &[&str],
     sink: &Sink,
+    only: Option<&BTreeSet<PageId>>,
     images: &Images,
     indexer: Option<&search::Indexer>,
 ) -> Result<usize, Diagnostics> {
@@ -583,9 +640,13 @@ fn render_pages(
     let content = &inputs.content;
     let base_url = config.base_url();
     let mut errors = Diagnostics::new();
+    let wanted = |p: PageId| only.is_none_or(|o| o.contains(&p));
 
     // Static files first: the one-page views (and their PDFs) need the CSS and fonts.
-    let mut files = copy_static(site_dir, inputs, sink)?;
+    let mut files = match only {
+        None => copy_static(site_dir, inputs, sink)?,
+        Some(_) => 0,
+    };
     let taxonomies = config.taxonomies();
 
     let summaries: Vec<Value> = content
@@ -649,6 +710,9 @@ fn render_pages(
 
     // One-page views.
     for (i, doc) in long_docs.iter().enumerate() {
+        if !wanted(doc.index) {
+            continue;
+        }
         let kind = match doc.kind {
             documents::Kind::Report => "report",
             _ => "publication",
@@ -738,6 +802,7 @@ fn render_pages(
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
+        .filter(|page| wanted(page.id))
         .map(|page| {
             let layout = layouts[page.id];
             let (prev, next) = neighbours(page, content, &summaries);
@@ -794,6 +859,10 @@ fn render_pages(
         if let Err(e) = r {
             errors.push(e);
         }
+    }
+    if let Some(only) = only {
+        errors.take_result()?;
+        return Ok(files + only.len());
     }
     files += content.pages.len();
 
@@ -926,7 +995,25 @@ fn render_pages(
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert_value("page", summaries[0].clone());
+        let title = inputs
+            .theme
+            .strings
+            .get("not_found_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("404");
+        ctx.insert(
+            "page",
+            &ListingPage {
+                title,
+                url: format!("{ROOT}404.html"),
+                permalink: format!("{base_url}404.html"),
+                path: "404.html",
+                kind: "404",
+                layout: "404",
+                summary: "",
+                content: "",
+            },
+        );
         match templates.render("404.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &config.base_path());
@@ -996,15 +1083,19 @@ fn feed_specs(
     }
     let taxonomies = config.taxonomies();
     for l in plan {
-        if let listings::Kind::Term { taxonomy, .. } = &l.kind {
-            if taxonomies[*taxonomy].feed {
+        // One feed per term, on its first page, with the newest pages of the term.
+        if let listings::Kind::Term { taxonomy, term } = &l.kind {
+            if taxonomies[*taxonomy].feed && l.pager.as_ref().is_none_or(|p| p.current == 1) {
+                let pages = listings::terms(content, &taxonomies[*taxonomy])
+                    .remove(term)
+                    .unwrap_or_default();
                 out.push((
                     FeedOwner::Listing(l.path.clone()),
                     feeds::FeedSpec {
                         path: format!("{}atom.xml", l.path),
                         title: l.title.clone(),
                         page_path: l.path.clone(),
-                        pages: l.pages.clone(),
+                        pages,
                     },
                 ));
             }
