@@ -123,6 +123,8 @@ pub struct Images {
     errors: Mutex<BTreeMap<PathBuf, Diagnostic>>,
     warnings: Mutex<BTreeMap<PathBuf, Diagnostic>>,
     used_cache: Mutex<HashSet<PathBuf>>,
+    /// Site paths already handed to the sink by an earlier `write`.
+    written: Mutex<HashSet<String>>,
     encoded: AtomicUsize,
     cached: AtomicUsize,
 }
@@ -192,6 +194,7 @@ impl Images {
             errors: Mutex::new(BTreeMap::new()),
             warnings: Mutex::new(BTreeMap::new()),
             used_cache: Mutex::new(HashSet::new()),
+            written: Mutex::new(HashSet::new()),
             encoded: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
         }
@@ -332,8 +335,9 @@ impl Images {
         }
     }
 
-    /// Writes every file the pages refer to and, with `prune`, removes cache files no page
-    /// needs any more. Returns the number of files written.
+    /// Writes every file the pages refer to that an earlier call did not write and, with
+    /// `prune`, removes cache files no page needs any more. Returns the number of files
+    /// written.
     pub fn write(&self, sink: &Sink, prune: bool) -> Result<usize, Vec<Diagnostic>> {
         let sets: Vec<Arc<ImageSet>> = self
             .sets
@@ -343,10 +347,13 @@ impl Images {
             .filter_map(|c| c.get().cloned().flatten())
             .collect();
         let mut files: BTreeMap<&str, &Data> = BTreeMap::new();
-        for set in &sets {
-            for v in set.fallback.iter().chain(&set.webp) {
-                if !matches!(v.data, Data::Original) {
-                    files.insert(&v.rel, &v.data);
+        {
+            let mut written = self.written.lock().expect("written images");
+            for set in &sets {
+                for v in set.fallback.iter().chain(&set.webp) {
+                    if !matches!(v.data, Data::Original) && written.insert(v.rel.clone()) {
+                        files.insert(&v.rel, &v.data);
+                    }
                 }
             }
         }
