@@ -86,8 +86,14 @@ impl Indexer {
         let files = runtime
             .block_on(index.get_files())
             .map_err(|e| format!("cannot build the search index: {e}"))?;
+        // Pagefind adds a stemmer-less fallback for pages in other languages; every page here
+        // is in the site's language, so it is only needed when that language has no stemmer.
+        let own_wasm = files
+            .iter()
+            .any(|f| f.filename.to_string_lossy() == format!("wasm.{}.pagefind", self.language));
         Ok(files
             .into_iter()
+            .filter(|f| !(own_wasm && f.filename.to_string_lossy() == "wasm.unknown.pagefind"))
             .filter_map(|f| {
                 let rel = f
                     .filename
@@ -179,6 +185,10 @@ mod tests {
         assert!(names.iter().any(|n| n.starts_with("pagefind/index/")));
         assert!(names.iter().any(|n| n.starts_with("pagefind/fragment/")));
         assert!(!names.iter().any(|n| n.contains("pagefind-ui")));
+        assert!(
+            !names.contains(&"pagefind/wasm.unknown.pagefind"),
+            "{names:?}"
+        );
     }
 
     #[test]
