@@ -40,7 +40,14 @@ struct Spec {
     template: String,
     layout: String,
     period: Option<String>,
-    figure: Option<(String, Option<String>)>,
+    figure: Option<FigureSpec>,
+}
+
+/// `figure:` of the generate settings: the column listings show for each page.
+struct FigureSpec {
+    column: String,
+    unit: Option<String>,
+    decimals: Option<usize>,
 }
 
 /// Adds the generated pages of every section that asks for them.
@@ -185,6 +192,32 @@ fn generate_section(
         )
     })?;
 
+    // The key figure of every page, for listings: one number of decimals for the whole
+    // column, so a grid of them lines up (1,90% under 1,45%, not 1,9%).
+    let figure = match &spec.figure {
+        Some(fig) => match table.column_index(&fig.column) {
+            Some(c) => {
+                let needed = table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells[c].as_f64())
+                    .map(|v| crate::locale::decimals_needed(v, 2))
+                    .max()
+                    .unwrap_or(0);
+                let pct = fig.unit.as_deref() == Some("%")
+                    || table.columns[c].kind == crate::data::ColumnKind::Percent;
+                Some((c, pct, fig.decimals.unwrap_or(needed)))
+            }
+            None => {
+                let m = table.require_column(&fig.column).err().unwrap_or_default();
+                return Err(at(
+                    format!("`figure`: {m}"),
+                    "name the column with each page's key figure: `figure: {column: vsv_percentage, unit: \"%\"}`",
+                ));
+            }
+        },
+        None => None,
+    };
     let section_path = content.pages[content.sections[sid].page].path.clone();
     // Hand-written pages may sit in the section or in folders below it (`achterhoek/2021.md`).
     let existing: Vec<usize> = content
@@ -207,21 +240,40 @@ fn generate_section(
             extra.insert(Value::String(k.clone()), Value::String(v.clone()));
         }
         extra.insert("generated".into(), Value::Bool(true));
-        if let Some((col, unit)) = &spec.figure {
-            if let Some(c) = table.column_index(col) {
-                let text = match &table.rows[rows[0]].cells[c] {
-                    Cell::Number(v) if unit.as_deref() == Some("%") => {
-                        lang.percent(*v, crate::locale::decimals_needed(*v, 2))
-                    }
-                    Cell::Number(v) => lang.number_auto(*v, 2),
-                    Cell::Missing => "–".to_string(),
-                    other => cell_text(other),
-                };
-                extra.insert("figure".into(), Value::String(text));
+        // The page's own row, so templates can show what blocks do not (its source, a note).
+        let row = &table.rows[rows[0]];
+        let mut row_map = Mapping::new();
+        let mut text = Vec::new();
+        for &c in &non_key {
+            let name = table.columns[c].name.clone();
+            let cell = &row.cells[c];
+            row_map.insert(
+                Value::String(name.clone()),
+                match cell {
+                    Cell::Number(v) => Value::from(*v),
+                    Cell::Missing => Value::Null,
+                    other => Value::String(cell_text(other)),
+                },
+            );
+            // Only text: a number written into the page would need its unit and decimals,
+            // which the blocks know and a plain substitution does not.
+            if !table.columns[c].kind.is_numeric() {
+                text.push((name, cell_text(cell)));
             }
+        }
+        extra.insert("row".into(), Value::Mapping(row_map));
+        if let Some((c, pct, decimals)) = figure {
+            let text = match &table.rows[rows[0]].cells[c] {
+                Cell::Number(v) if pct => lang.percent(*v, decimals),
+                Cell::Number(v) => lang.number(*v, decimals),
+                Cell::Missing => "–".to_string(),
+                other => cell_text(other),
+            };
+            extra.insert("figure".into(), Value::String(text));
         }
         let generated = Generated {
             key: vars.clone(),
+            text,
             data: spec.data.clone(),
             period: spec.period.clone().or_else(|| spec.key.last().cloned()),
             commentary: None,
@@ -381,13 +433,22 @@ fn read_spec(
         }
     }
     let figure = match m.get("figure") {
-        Some(Value::Mapping(f)) => f.get("column").and_then(|c| c.as_str()).map(|c| {
-            (
-                c.to_string(),
-                f.get("unit").and_then(|u| u.as_str()).map(str::to_string),
-            )
+        Some(Value::Mapping(f)) => f
+            .get("column")
+            .and_then(|c| c.as_str())
+            .map(|c| FigureSpec {
+                column: c.to_string(),
+                unit: f.get("unit").and_then(|u| u.as_str()).map(str::to_string),
+                decimals: f
+                    .get("decimals")
+                    .and_then(|d| d.as_u64())
+                    .map(|d| d.min(6) as usize),
+            }),
+        Some(Value::String(c)) => Some(FigureSpec {
+            column: c.clone(),
+            unit: None,
+            decimals: None,
         }),
-        Some(Value::String(c)) => Some((c.clone(), None)),
         _ => None,
     };
     Ok(Spec {

@@ -121,21 +121,22 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
     let want_rank = f.bool("rank").unwrap_or(false);
     let target_spec = f.raw("target");
     let where_ = f.raw("where");
-    let table = match env.data.lookup(&data_name) {
+    let wanted = super::prepare::scope_columns(f);
+    let full = match env.data.lookup(&data_name) {
         Ok(t) => t,
         Err(m) => {
             f.error("data", m, "data files live in data/");
             return None;
         }
     };
-    let vi = match table.require_column(&value_col) {
+    let vi = match full.require_column(&value_col) {
         Ok(i) => i,
         Err(m) => {
             f.error("value", m, "name a column of the data");
             return None;
         }
     };
-    let mut table = table.clone();
+    let mut table = full.clone();
     if let Some(w) = &where_ {
         match crate::data::Filter::from_yaml(w).and_then(|flt| table.filter(&flt)) {
             Ok(t) => table = t,
@@ -145,15 +146,15 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             }
         }
     }
-    // The page's key (region and year); the period is also compared across rows.
-    let key: Vec<(String, String)> = match env.scope {
-        Some(serde_yaml::Value::Mapping(m)) => m
+    // The page's key (region and year), or the part of it `scope` keeps (`scope: [schooljaar]`
+    // with `where: {regio: Landelijk}` for the national figure of the page's year); the
+    // period is also compared across rows.
+    let key: Vec<(String, String)> =
+        super::prepare::page_scope(env.scope, wanted.as_deref(), &table)
+            .unwrap_or_default()
             .iter()
             .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-            .filter(|(k, _)| table.column_index(k).is_some())
-            .collect(),
-        _ => Vec::new(),
-    };
+            .collect();
     let matches = |row: &crate::data::Row, key: &[(String, String)]| {
         key.iter().all(|(k, v)| {
             table
@@ -172,6 +173,28 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             "narrow it down with `where: {column: value}`",
         );
         return None;
+    }
+    if rows.is_empty() && where_.is_some() && !key.is_empty() {
+        // `where` removed the page's own row: the author wanted another row's figure (the
+        // national one) and the page's key still holds. A silent "no data" would hide that.
+        let in_full = full.rows.iter().any(|r| {
+            key.iter().all(|(k, v)| {
+                full.column_index(k)
+                    .is_some_and(|c| cell_text(&r.cells[c]) == *v)
+            })
+        });
+        if in_full {
+            let fixed: Vec<String> = key.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            f.error(
+                "where",
+                format!(
+                    "`where` leaves no row for this page ({}): a tile shows the page's own row",
+                    fixed.join(", ")
+                ),
+                "for the figure of another row, keep only part of the page's key: `scope: [schooljaar]` with `where: {regio: Landelijk}`",
+            );
+            return None;
+        }
     }
     let row = rows.first().copied();
     let value = row.and_then(|r| r.cells[vi].as_f64());

@@ -27,37 +27,21 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
 
     // A generated page (a factsheet) limits every block to its own rows; `scope` narrows
     // that to some key columns (`scope: [regio]` for a trend over all years) or lifts it
-    // (`scope: none`).
-    let wanted: Option<Vec<String>> = match f.raw("scope") {
-        None => None,
-        Some(Value::String(s)) if s == "none" || s == "geen" => Some(Vec::new()),
-        Some(Value::Bool(false)) => Some(Vec::new()),
-        Some(Value::Sequence(items)) => Some(
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-        ),
-        Some(Value::String(s)) => Some(vec![s]),
-        Some(_) => {
-            f.error(
-                "scope",
-                "`scope` must be a list of key columns or `none`",
-                "write `scope: [regio]` or `scope: none`",
-            );
-            None
-        }
+    // (`scope: none`). A column the block's own `where` filters is the block's to choose:
+    // `where: {regio: ["{regio}", Landelijk]}` shows the region beside the national figure.
+    let wanted = scope_columns(f);
+    let own: Vec<String> = match f.raw("where") {
+        Some(Value::Mapping(m)) => m
+            .keys()
+            .filter_map(|k| k.as_str())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
     };
-    if let Some(Value::Mapping(scope)) = env.scope {
+    if let Some(scope) = page_scope(env.scope, wanted.as_deref(), &table) {
         let applicable: Mapping = scope
-            .iter()
-            .filter(|(k, _)| k.as_str().is_some_and(|k| table.column_index(k).is_some()))
-            .filter(|(k, _)| {
-                wanted
-                    .as_ref()
-                    .is_none_or(|w| w.iter().any(|x| Some(x.as_str()) == k.as_str()))
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .into_iter()
+            .filter(|(k, _)| k.as_str().is_none_or(|k| !own.iter().any(|o| o == k)))
             .collect();
         if !applicable.is_empty() {
             match Filter::from_yaml(&Value::Mapping(applicable)).and_then(|flt| table.filter(&flt))
@@ -117,6 +101,53 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
         }
     }
     Some(table)
+}
+
+/// `scope:` of a block: `None` when absent (the whole key applies), else the key columns
+/// that still apply (`scope: [regio]`; empty for `scope: none`).
+pub fn scope_columns(f: &mut Fields) -> Option<Vec<String>> {
+    match f.raw("scope") {
+        None => None,
+        Some(Value::String(s)) if s == "none" || s == "geen" => Some(Vec::new()),
+        Some(Value::Bool(false)) => Some(Vec::new()),
+        Some(Value::Sequence(items)) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        ),
+        Some(Value::String(s)) => Some(vec![s]),
+        Some(_) => {
+            f.error(
+                "scope",
+                "`scope` must be a list of key columns or `none`",
+                "write `scope: [regio]` or `scope: none`",
+            );
+            None
+        }
+    }
+}
+
+/// The page's key conditions that apply to `table`: those on columns it has, limited to
+/// `wanted` when the block gave a `scope`.
+pub fn page_scope(
+    scope: Option<&Value>,
+    wanted: Option<&[String]>,
+    table: &DataTable,
+) -> Option<Mapping> {
+    let Some(Value::Mapping(scope)) = scope else {
+        return None;
+    };
+    Some(
+        scope
+            .iter()
+            .filter(|(k, _)| k.as_str().is_some_and(|k| table.column_index(k).is_some()))
+            .filter(|(k, _)| {
+                wanted.is_none_or(|w| w.iter().any(|x| Some(x.as_str()) == k.as_str()))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 /// The label for a column: its `rename`, else its own name.

@@ -337,7 +337,7 @@ fn render_body(
     let vars: Vec<(String, String)> = page
         .generated
         .as_ref()
-        .map(|g| g.key.clone())
+        .map(|g| g.key.iter().chain(&g.text).cloned().collect())
         .unwrap_or_default();
     let scope = page.generated.as_ref().map(crate::generate::scope);
     let period = page.generated.as_ref().and_then(|g| g.period.clone());
