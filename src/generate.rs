@@ -85,23 +85,47 @@ fn generate_section(
     let at = |msg: String, hint: &str| {
         vec![Diagnostic::new(&file, line, 1, msg).with_hint(hint.to_string())]
     };
+    // The line of one setting inside `generate:`, so an unknown column points at `key:`.
+    let setting = |name: &str| setting_position(&index.front.source, name).unwrap_or((line, 1));
+    let at_setting = |name: &str, msg: String, hint: &str| {
+        let (l, c) = setting(name);
+        vec![Diagnostic::new(&file, l, c, msg).with_hint(hint.to_string())]
+    };
     let spec = read_spec(index.front.extra.get("generate"), &at)?;
 
     let mut table = data
         .lookup(&spec.data)
-        .map_err(|m| at(m, "name a table in data/: `data: factsheets/vsv-regio`"))?
+        .map_err(|m| {
+            at_setting(
+                "data",
+                m,
+                "name a table in data/: `data: factsheets/vsv-regio`",
+            )
+        })?
         .clone();
     if let Some(cond) = &spec.filter {
         table = Filter::from_yaml(cond)
             .and_then(|f| table.filter(&f))
-            .map_err(|m| at(m, "write conditions as `where: {regio: \"!= Landelijk\"}`"))?;
+            .map_err(|m| {
+                at_setting(
+                    "where",
+                    m,
+                    "write conditions as `where: {regio: \"!= Landelijk\"}`",
+                )
+            })?;
     }
     let key_cols: Vec<usize> = spec
         .key
         .iter()
         .map(|k| table.require_column(k))
         .collect::<Result<_, _>>()
-        .map_err(|m| at(m, "`key` names the columns that together identify one page"))?;
+        .map_err(|m| {
+            at_setting(
+                "key",
+                m,
+                "`key` names the columns that together identify one page",
+            )
+        })?;
 
     // Group rows by key, in data order; a key appears once.
     let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
@@ -210,7 +234,8 @@ fn generate_section(
             }
             None => {
                 let m = table.require_column(&fig.column).err().unwrap_or_default();
-                return Err(at(
+                return Err(at_setting(
+                    "figure",
                     format!("`figure`: {m}"),
                     "name the column with each page's key figure: `figure: {column: vsv_percentage, unit: \"%\"}`",
                 ));
@@ -282,6 +307,7 @@ fn generate_section(
         let hand = existing.iter().position(|&p| {
             let page = &content.pages[p];
             page.path == path
+                || source_address(page) == path
                 || vars
                     .iter()
                     .all(|(k, v)| page.front.extra_str(k).is_some_and(|x| x == v))
@@ -468,6 +494,50 @@ fn read_spec(
         path,
         figure,
     })
+}
+
+/// (line, column) in the front matter text of `name:` nested under `generate:`, as a file
+/// line (the front matter starts on the file's second line).
+fn setting_position(front: &str, name: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = front.lines().collect();
+    let start = lines.iter().position(|l| {
+        l.strip_prefix("generate")
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })?;
+    for (i, l) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = l.trim_start();
+        if trimmed.len() == l.len() && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            break;
+        }
+        if trimmed
+            .strip_prefix(name)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            return Some((i + 2, l.len() - trimmed.len() + 1));
+        }
+    }
+    None
+}
+
+/// The address a page's file name spells, before numbering prefixes are stripped from it:
+/// `content/vsv/twente/2018-2019.md` is `vsv/twente/2018-2019/`, where the page itself
+/// lives at `vsv/twente/2019/` (`2018-` reads as an order prefix).
+fn source_address(page: &Page) -> String {
+    let rel = page
+        .source
+        .strip_prefix("content")
+        .unwrap_or(&page.source)
+        .with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| content::slugify(&c.as_os_str().to_string_lossy()))
+        .collect();
+    if parts.last().is_some_and(|l| l == "index") {
+        parts.pop();
+    }
+    let mut out = parts.join("/");
+    out.push('/');
+    out
 }
 
 /// Names inside `{...}` in a pattern.

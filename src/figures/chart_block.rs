@@ -169,6 +169,11 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     };
 
     let fig = register(env, FigureKind::Figure, id.as_deref(), &title, block.line);
+    if data.categories.is_empty() {
+        if let Some(html) = super::empty_figure(env, &fig, &title, source.as_deref()) {
+            return Ok(html);
+        }
+    }
     let unit = unit.or_else(|| {
         // A percent column carries its unit.
         let all_pct = ys.iter().all(|y| {

@@ -171,6 +171,37 @@ fn notes_and_source(notes: &[String], source: Option<&str>, lang: Lang) -> Strin
     out
 }
 
+/// A figure on a generated page whose rows are all absent (no figures per education type
+/// for this region): the numbered caption and a sentence saying so, instead of an error
+/// that would stop every other page. Elsewhere an empty figure stays an error (`None`).
+fn empty_figure(
+    env: &BlockEnv,
+    fig: &FigureRef,
+    title: &str,
+    source: Option<&str>,
+) -> Option<String> {
+    let Some(serde_yaml::Value::Mapping(key)) = env.scope else {
+        return None;
+    };
+    let words = Words::new(env.lang);
+    let what: Vec<&str> = key.values().filter_map(|v| v.as_str()).collect();
+    let label = match fig.kind {
+        FigureKind::Figure => words.figure,
+        FigureKind::Table => words.table,
+    };
+    let mut html = format!(
+        "<figure class=\"figure figure--empty\" id=\"{id}\" aria-labelledby=\"{id}-caption\">\n<figcaption id=\"{id}-caption\"><span class=\"figure__label\">{label} {n}</span> {title}</figcaption>\n<p class=\"figure__empty\">{no_data} {what}</p>\n",
+        id = esc(&fig.id),
+        n = fig.number,
+        title = esc(title),
+        no_data = words.no_data_for,
+        what = esc(&what.join(" ")),
+    );
+    html.push_str(&notes_and_source(&[], source, env.lang));
+    html.push_str("</figure>\n");
+    Some(html)
+}
+
 /// HTML-escapes text from content and data.
 pub(crate) fn esc(s: &str) -> String {
     crate::markdown::escape_text(s)

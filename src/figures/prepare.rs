@@ -44,7 +44,8 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             .filter(|(k, _)| k.as_str().is_none_or(|k| !own.iter().any(|o| o == k)))
             .collect();
         if !applicable.is_empty() {
-            match Filter::from_yaml(&Value::Mapping(applicable)).and_then(|flt| table.filter(&flt))
+            match Filter::from_yaml(&Value::Mapping(applicable))
+                .and_then(|flt| table.filter_present(&flt))
             {
                 Ok(t) => table = t,
                 Err(msg) => {

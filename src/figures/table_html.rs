@@ -158,6 +158,11 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         .collect();
 
     let fig = register(env, FigureKind::Table, id.as_deref(), &title, block.line);
+    if table.rows.is_empty() {
+        if let Some(html) = super::empty_figure(env, &fig, &title, source.as_deref()) {
+            return Ok(html);
+        }
+    }
     let words = Words::new(env.lang);
     let label_text = format!("{} {}", words.table, fig.number);
     let caption_id = format!("{}-caption", fig.id);

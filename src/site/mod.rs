@@ -461,13 +461,24 @@ fn render_markdown(
     let mut errors = Diagnostics::new();
     let mut pages: Vec<Option<RenderedPage>> = (0..content.pages.len()).map(|_| None).collect();
     let mut registry: BTreeMap<String, FigureRef> = BTreeMap::new();
+    // Generated pages share one template, so its ids repeat on every page by design: they
+    // are the page's own, and its references find them first.
+    let mut own: BTreeMap<PageId, BTreeMap<String, FigureRef>> = BTreeMap::new();
     for (out, refs, diags) in results {
         errors.extend(diags);
+        let generated = out
+            .first()
+            .map(|(pid, _)| *pid)
+            .filter(|&pid| content.pages[pid].generated.is_some());
         for (pid, r) in out {
             pages[pid] = Some(r);
         }
+        let ids = match generated {
+            Some(pid) => own.entry(pid).or_default(),
+            None => &mut registry,
+        };
         for r in refs.into_iter().filter(|r| r.explicit) {
-            if let Some(first) = registry.get(&r.id) {
+            if let Some(first) = ids.get(&r.id) {
                 errors.push(
                     Diagnostic::new(
                         &r.file,
@@ -483,7 +494,7 @@ fn render_markdown(
                     .with_hint("every figure and table id must be unique; rename one of them"),
                 );
             } else {
-                registry.insert(r.id.clone(), r);
+                ids.insert(r.id.clone(), r);
             }
         }
     }
@@ -500,9 +511,21 @@ fn render_markdown(
         .zip(&content.pages)
         .map(|(r, page)| {
             let mut errs = Vec::new();
+            let merged;
+            let refs = match own.get(&page.id) {
+                Some(local) if !local.is_empty() => {
+                    merged = registry
+                        .iter()
+                        .chain(local)
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<BTreeMap<_, _>>();
+                    &merged
+                }
+                _ => &registry,
+            };
             r.html = figures::link_xrefs(
                 &r.html,
-                &registry,
+                refs,
                 &page.path,
                 lang,
                 &page.source,
@@ -510,6 +533,19 @@ fn render_markdown(
                 page.body_line,
                 &mut errs,
             );
+            let commentary = page.generated.as_ref().and_then(|g| g.commentary.as_ref());
+            if let (Some(html), Some(c)) = (&mut r.commentary, commentary) {
+                *html = figures::link_xrefs(
+                    html,
+                    refs,
+                    &page.path,
+                    lang,
+                    &c.source,
+                    &c.body,
+                    c.body_line,
+                    &mut errs,
+                );
+            }
             errs
         })
         .collect();
