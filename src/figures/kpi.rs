@@ -144,10 +144,10 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             .map(|v| decimals_needed(v, 2))
             .max()
     });
-    let mut table = full.clone();
+    let mut table = std::borrow::Cow::Borrowed(full);
     if let Some(w) = &where_ {
         match crate::data::Filter::from_yaml(w).and_then(|flt| table.filter(&flt)) {
-            Ok(t) => table = t,
+            Ok(t) => table = std::borrow::Cow::Owned(t),
             Err(m) => {
                 f.error("where", m, "write `where: {column: value}`");
                 return None;

@@ -1,5 +1,7 @@
 //! The data part shared by charts and tables: which table, which rows, derived columns, order.
 
+use std::borrow::Cow;
+
 use serde_yaml::{Mapping, Value};
 
 use super::fields::Fields;
@@ -13,8 +15,10 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
         "data",
         "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv",
     )?;
-    let mut table = match env.data.lookup(&name) {
-        Ok(t) => t.clone(),
+    // Borrowed until a step changes it: a factsheet's blocks keep a few rows of a large
+    // table, and copying all of it for every block of every page was most of the build.
+    let mut table: Cow<DataTable> = match env.data.lookup(&name) {
+        Ok(t) => Cow::Borrowed(t),
         Err(msg) => {
             f.error(
                 "data",
@@ -47,7 +51,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             match Filter::from_yaml(&Value::Mapping(applicable))
                 .and_then(|flt| table.filter_present(&flt))
             {
-                Ok(t) => table = t,
+                Ok(t) => table = Cow::Owned(t),
                 Err(msg) => {
                     f.error("data", msg, "check the page's data key");
                     return None;
@@ -58,7 +62,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
 
     if let Some(cond) = f.raw("where") {
         match Filter::from_yaml(&cond).and_then(|flt| table.filter(&flt)) {
-            Ok(t) => table = t,
+            Ok(t) => table = Cow::Owned(t),
             Err(msg) => {
                 f.error(
                     "where",
@@ -72,7 +76,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
     if let Some(derived) = f.pairs("derive") {
         for (name, expr) in derived {
             match table.derive(&name, &expr) {
-                Ok(t) => table = t,
+                Ok(t) => table = Cow::Owned(t),
                 Err(msg) => {
                     f.error(
                         "derive",
@@ -90,7 +94,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             None => (sort.trim(), false),
         };
         match table.sort_by(col, desc) {
-            Ok(t) => table = t,
+            Ok(t) => table = Cow::Owned(t),
             Err(msg) => {
                 f.error(
                     "sort",
@@ -101,7 +105,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
             }
         }
     }
-    Some(table)
+    Some(table.into_owned())
 }
 
 /// `scope:` of a block: `None` when absent (the whole key applies), else the key columns
