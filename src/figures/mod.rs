@@ -202,6 +202,25 @@ fn empty_figure(
     Some(html)
 }
 
+/// `print:` of a chart or table block: how the figure prints, as a class on the figure
+/// (`wide`: across the page in the wide drawing; `hide`: on screen only). Themes decide
+/// what the classes do; the default theme uses them on factsheets.
+fn print_class(f: &mut fields::Fields) -> String {
+    match f.str("print").as_deref() {
+        None => String::new(),
+        Some("wide") => " figure--print-wide".to_string(),
+        Some("hide") => " figure--print-hide".to_string(),
+        Some(other) => {
+            f.error(
+                "print",
+                format!("unknown `print: {other}`"),
+                "use `print: wide` (across the page) or `print: hide` (on screen only)",
+            );
+            String::new()
+        }
+    }
+}
+
 /// HTML-escapes text from content and data.
 pub(crate) fn esc(s: &str) -> String {
     crate::markdown::escape_text(s)
