@@ -31,9 +31,27 @@ pub struct SiteConfig {
     /// Typographic quotes and dashes in Markdown (“…”, –).
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
+    /// Front matter keys that group pages (tags, categories), each with its own pages.
+    /// Defaults to `tags` and `category`.
+    #[serde(default)]
+    pub taxonomies: Option<Vec<Taxonomy>>,
     /// Free-form values for templates: `config.extra.*`.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// The front matter key (`tags`, `category`).
+    pub key: String,
+    /// URL folder of its pages (`onderwerpen`).
+    pub path: String,
+    /// Title of its overview page (`Onderwerpen`).
+    pub title: String,
+    /// An Atom feed per term.
+    #[serde(default)]
+    pub feed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -127,6 +145,31 @@ impl SiteConfig {
             .with_hint("for example `base_url: https://www.example.org/rmc-achterhoek/`"));
         }
         Ok(())
+    }
+
+    /// The taxonomies of the site: as configured, or tags and categories.
+    pub fn taxonomies(&self) -> Vec<Taxonomy> {
+        if let Some(t) = &self.taxonomies {
+            return t.clone();
+        }
+        let (tags, tags_title, cat, cat_title) = match self.lang() {
+            Lang::Nl => ("onderwerpen", "Onderwerpen", "categorie", "Categorieën"),
+            Lang::En => ("topics", "Topics", "category", "Categories"),
+        };
+        vec![
+            Taxonomy {
+                key: "tags".into(),
+                path: tags.into(),
+                title: tags_title.into(),
+                feed: false,
+            },
+            Taxonomy {
+                key: "category".into(),
+                path: cat.into(),
+                title: cat_title.into(),
+                feed: true,
+            },
+        ]
     }
 
     pub fn lang(&self) -> Lang {

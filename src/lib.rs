@@ -5,6 +5,7 @@
 //! with [`site`] driving the stages in order.
 
 pub mod chart;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -14,5 +15,8 @@ pub mod generate;
 pub mod locale;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod templates;

@@ -144,6 +144,12 @@ impl Content {
 
 /// Reads every Markdown file under `site_dir/content`. Drafts are left out.
 pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
+    load_with_drafts(site_dir, false)
+}
+
+/// Like [`load`]; with `drafts`, pages and sections marked `draft: true` are read too
+/// (`bundel serve --drafts` previews them).
+pub fn load_with_drafts(site_dir: &Path, drafts: bool) -> Result<Content, Vec<Diagnostic>> {
     let root = site_dir.join(CONTENT_DIR);
     let mut errors = Vec::new();
     if !root.is_dir() {
@@ -256,7 +262,7 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
                 }
                 let index = dir.join("_index.md");
                 let parsed_index = parsed.remove(&index);
-                if parsed_index.as_ref().is_some_and(|p| p.front.draft) {
+                if !drafts && parsed_index.as_ref().is_some_and(|p| p.front.draft) {
                     draft_dirs.push(dir.clone());
                     continue;
                 }
@@ -350,7 +356,7 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
                         let Some(p) = parsed.remove(file) else {
                             continue;
                         };
-                        if p.front.draft {
+                        if p.front.draft && !drafts {
                             continue;
                         }
                         let slug = slug_of(bundle, &p.front);
@@ -385,7 +391,7 @@ pub fn load(site_dir: &Path) -> Result<Content, Vec<Diagnostic>> {
                     let Some(p) = parsed.remove(file) else {
                         continue;
                     };
-                    if p.front.draft {
+                    if p.front.draft && !drafts {
                         continue;
                     }
                     let slug = slug_of(file, &p.front);

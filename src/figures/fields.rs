@@ -192,7 +192,7 @@ impl<'a> Fields<'a> {
         let unknown: Vec<String> = self
             .map
             .keys()
-            .filter_map(|k| scalar(k))
+            .filter_map(scalar)
             .filter(|k| !self.used.contains(k))
             .collect();
         let known: Vec<String> = self.used.iter().cloned().collect();

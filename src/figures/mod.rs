@@ -228,16 +228,25 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// Resolves cross-reference markers on a page: `@fig-x` becomes a link with the figure's
 /// number ("figuur 2.1"). Unknown ids are reported at their line in `source_text`.
+/// The page whose cross-references are being resolved.
+pub struct XrefPage<'a> {
+    /// Site path of the page.
+    pub path: &'a str,
+    /// Its Markdown source, to point at the line of an unknown reference.
+    pub file: &'a Path,
+    pub source_text: &'a str,
+    pub first_line: usize,
+}
+
 pub fn link_xrefs(
     html: &str,
     refs: &std::collections::BTreeMap<String, FigureRef>,
-    page_path: &str,
+    page: &XrefPage,
     lang: Lang,
-    file: &Path,
-    source_text: &str,
-    first_line: usize,
     errors: &mut Vec<Diagnostic>,
 ) -> String {
+    let (page_path, file, source_text, first_line) =
+        (page.path, page.file, page.source_text, page.first_line);
     let words = Words::new(lang);
     crate::markdown::resolve_xrefs(html, |id, capital| match refs.get(id) {
         Some(r) => {

@@ -130,18 +130,18 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         let kind = table.columns[index].kind;
         let numeric = kind.is_numeric();
         let needed = numeric_decimals(table.rows.iter().filter_map(|r| r.cells[index].as_f64()));
-        // A table-wide `decimals` is for the columns with fractions; counts stay whole.
-        let decimals = decimals_map
-            .iter()
-            .find(|(c, _)| c == name)
-            .map(|(_, d)| *d)
-            .or(decimals_all.filter(|_| needed > 0 || kind == ColumnKind::Percent))
-            .unwrap_or(needed);
         let display_name = match pivot.is_some() {
-            // Pivoted columns are named `group|value`; the header shows the value's label.
+            // Pivoted columns are named `group|value`; settings and headers use the value.
             true => name.rsplit('|').next().unwrap_or(name).to_string(),
             false => name.clone(),
         };
+        // A table-wide `decimals` is for the columns with fractions; counts stay whole.
+        let decimals = decimals_map
+            .iter()
+            .find(|(c, _)| *c == display_name)
+            .map(|(_, d)| *d)
+            .or(decimals_all.filter(|_| needed > 0 || kind == ColumnKind::Percent))
+            .unwrap_or(needed);
         cols.push(Col {
             index,
             label: label(&rename, &display_name).to_string(),
@@ -198,7 +198,7 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             &row.cells[cols.first().map(|c| c.index).unwrap_or(0)],
             env.lang,
         );
-        let is_highlight = highlight.iter().any(|h| *h == first_text);
+        let is_highlight = highlight.contains(&first_text);
         html.push_str(if is_highlight {
             "<tr class=\"is-highlight\">"
         } else {

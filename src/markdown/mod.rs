@@ -52,12 +52,15 @@ pub struct FencedBlock<'a> {
     pub line: usize,
 }
 
+/// Renders a special fenced block to HTML; `Ok(None)` leaves it as ordinary code.
+pub type BlockHook<'a> = dyn FnMut(&FencedBlock) -> Result<Option<String>, Vec<Diagnostic>> + 'a;
+
 /// What to do with links and special blocks; supplied by the site stage.
 pub struct Hooks<'a> {
     /// Maps a link or image destination to the URL to write. `Err` is a message for the author.
     pub link: &'a dyn Fn(&str) -> Result<String, String>,
     /// Renders a special fenced block to HTML; `Ok(None)` leaves it as ordinary code.
-    pub block: &'a mut dyn FnMut(&FencedBlock) -> Result<Option<String>, Vec<Diagnostic>>,
+    pub block: &'a mut BlockHook<'a>,
 }
 
 /// Per-document settings.
@@ -333,8 +336,7 @@ impl<'a> Renderer<'a, '_> {
                             "<span class=\"secnum\">{n}</span> "
                         ))));
                     }
-                    for k in i + 1..j {
-                        let (e, r) = &events[k];
+                    for (e, r) in &events[i + 1..j] {
                         self.inline(e.clone(), r.clone());
                     }
                     self.out.push(Event::End(TagEnd::Heading(*level)));
@@ -373,8 +375,7 @@ impl<'a> Renderer<'a, '_> {
                         if let Some(rest) = rest_start {
                             // The marker paragraph continues after a line break: keep the rest.
                             self.out.push(Event::Start(Tag::Paragraph));
-                            for k in rest..skip_to {
-                                let (e, r) = &events[k];
+                            for (e, r) in &events[rest..skip_to] {
                                 self.inline(e.clone(), r.clone());
                             }
                             self.out.push(Event::End(TagEnd::Paragraph));

@@ -36,6 +36,8 @@ pub struct PageSummary<'a> {
     pub attachments: Vec<Asset>,
     /// The image named by `photo:` (portraits), if it exists.
     pub photo: Option<Asset>,
+    /// Per taxonomy key (`tags`, `category`), the page's terms with their addresses.
+    pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
 }
 
 #[derive(Serialize, Clone)]
@@ -54,6 +56,7 @@ pub fn page_summary<'a>(
     content: &'a Content,
     base_url: &str,
     site_dir: &std::path::Path,
+    taxonomies: &[crate::config::Taxonomy],
 ) -> PageSummary<'a> {
     let assets: Vec<Asset> = page
         .assets
@@ -115,6 +118,16 @@ pub fn page_summary<'a>(
             .front
             .extra_str("photo")
             .and_then(|f| assets.iter().find(|a| a.name == f).cloned()),
+        terms: taxonomies
+            .iter()
+            .map(|t| {
+                let links = super::listings::page_terms(page, t)
+                    .iter()
+                    .map(|term| super::listings::term_link(t, term))
+                    .collect();
+                (t.key.clone(), links)
+            })
+            .collect(),
     }
 }
 

@@ -4,7 +4,9 @@
 
 pub mod context;
 pub mod documents;
+pub mod feeds;
 pub mod links;
+pub mod listings;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -90,6 +92,23 @@ pub fn build_in_memory(
     Ok((report(counts, start, PathBuf::new()), files))
 }
 
+/// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched).
+/// With `only`, renders just the documents containing those pages (a whole report when one
+/// chapter changed, since chapters share footnote numbers and ids), without the 404 page and
+/// static files. Re-rendering one edited page this way skips re-reading and re-rendering the
+/// rest of the site.
+pub fn render_in_memory(
+    site_dir: &Path,
+    content: Content,
+    only: Option<&BTreeSet<PageId>>,
+) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
+    let start = Instant::now();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only)?;
+    let files = files.into_inner().expect("output map");
+    Ok((report(counts, start, PathBuf::new()), files))
+}
+
 fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildReport {
     BuildReport {
         pages: counts.0,
@@ -101,8 +120,17 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
+    render_site_from(site_dir, sink, None, None)
+}
+
+fn render_site_from(
+    site_dir: &Path,
+    sink: &Sink,
+    content: Option<Content>,
+    only: Option<&BTreeSet<PageId>>,
+) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
-    let mut inputs = read_inputs(site_dir)?;
+    let mut inputs = read_inputs(site_dir, content)?;
     let lang = inputs.config.lang();
     Diagnostics::from(crate::generate::apply(
         &mut inputs.content,
@@ -121,8 +149,20 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
     check_page_files(&inputs.content)?;
     timer.lap("compile templates");
 
+    // A partial render covers whole documents: the pages asked for and every page they share
+    // numbering with.
+    let wanted: Option<Vec<Document>> = only.map(|o| {
+        docs.iter()
+            .filter(|d| d.pages().any(|p| o.contains(&p)))
+            .cloned()
+            .collect()
+    });
+    let partial: Option<BTreeSet<PageId>> = wanted
+        .as_ref()
+        .map(|w| w.iter().flat_map(|d| d.pages()).collect());
+
     let links = LinkIndex::new(&inputs.content);
-    let rendered = render_markdown(&inputs, &links, &docs)?;
+    let rendered = render_markdown(&inputs, &links, wanted.as_deref().unwrap_or(&docs))?;
     timer.lap("markdown and figures");
     let files = render_pages(
         site_dir,
@@ -132,6 +172,7 @@ fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnosti
         &docs,
         &layouts,
         sink,
+        partial.as_ref(),
     )?;
     timer.lap("templates and output");
     Ok((inputs.content.pages.len(), files))
@@ -162,11 +203,16 @@ impl Timer {
     }
 }
 
-fn read_inputs(site_dir: &Path) -> Result<Inputs, Diagnostics> {
+fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Diagnostics> {
     let config = SiteConfig::load(site_dir).map_err(Diagnostics::from)?;
     let (theme, (content, data)) = rayon::join(
         || Theme::load(site_dir, &config),
-        || rayon::join(|| content::load(site_dir), || DataStore::load(site_dir)),
+        || {
+            rayon::join(
+                || preloaded.map_or_else(|| content::load(site_dir), Ok),
+                || DataStore::load(site_dir),
+            )
+        },
     );
     let mut errors = Diagnostics::new();
     let theme = theme.map_err(|e| errors.extend(e)).ok();
@@ -502,9 +548,16 @@ fn render_markdown(
     errors.take_result()?;
 
     // Cross-references, now that every figure has its number.
+    // Pages outside the documents asked for stay empty (partial renders for `serve`).
     let mut pages: Vec<RenderedPage> = pages
         .into_iter()
-        .map(|p| p.expect("every page rendered"))
+        .map(|p| {
+            p.unwrap_or(RenderedPage {
+                html: String::new(),
+                toc: Vec::new(),
+                commentary: None,
+            })
+        })
         .collect();
     let xref_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
@@ -526,11 +579,13 @@ fn render_markdown(
             r.html = figures::link_xrefs(
                 &r.html,
                 refs,
-                &page.path,
+                &figures::XrefPage {
+                    path: &page.path,
+                    file: &page.source,
+                    source_text: &page.body,
+                    first_line: page.body_line,
+                },
                 lang,
-                &page.source,
-                &page.body,
-                page.body_line,
                 &mut errs,
             );
             let commentary = page.generated.as_ref().and_then(|g| g.commentary.as_ref());
@@ -538,11 +593,13 @@ fn render_markdown(
                 *html = figures::link_xrefs(
                     html,
                     refs,
-                    &page.path,
+                    &figures::XrefPage {
+                        path: &page.path,
+                        file: &c.source,
+                        source_text: &c.body,
+                        first_line: c.body_line,
+                    },
                     lang,
-                    &c.source,
-                    &c.body,
-                    c.body_line,
                     &mut errs,
                 );
             }
@@ -567,19 +624,27 @@ fn render_pages(
     docs: &[Document],
     layouts: &[&str],
     sink: &Sink,
+    only: Option<&BTreeSet<PageId>>,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
     let base_url = config.base_url();
     let mut errors = Diagnostics::new();
+    let wanted = |p: PageId| only.is_none_or(|o| o.contains(&p));
 
     // Static files first: the one-page views (and their PDFs) need the CSS and fonts.
-    let mut files = copy_static(site_dir, inputs, sink)?;
+    let mut files = match only {
+        None => copy_static(site_dir, inputs, sink)?,
+        Some(_) => 0,
+    };
+    let taxonomies = config.taxonomies();
 
     let summaries: Vec<Value> = content
         .pages
         .par_iter()
-        .map(|p| Value::from_serializable(&page_summary(p, content, &base_url, site_dir)))
+        .map(|p| {
+            Value::from_serializable(&page_summary(p, content, &base_url, site_dir, &taxonomies))
+        })
         .collect();
     let sections: Vec<Value> = content
         .sections
@@ -624,6 +689,9 @@ fn render_pages(
 
     // One-page views.
     for (i, doc) in long_docs.iter().enumerate() {
+        if !wanted(doc.index) {
+            continue;
+        }
         let kind = match doc.kind {
             documents::Kind::Report => "report",
             _ => "publication",
@@ -684,9 +752,36 @@ fn render_pages(
         }
     }
 
+    // Listings without a source file, and which of them is the first page of a section.
+    let plan = listings::plan(content, config);
+    let mut first_page_of: Vec<Option<usize>> = vec![None; content.sections.len()];
+    for (i, l) in plan.iter().enumerate() {
+        if let listings::Kind::SectionPage { section, number: 1 } = l.kind {
+            first_page_of[section] = Some(i);
+        }
+    }
+    let mut archive_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for l in &plan {
+        if let listings::Kind::Archive {
+            section,
+            year: None,
+        } = l.kind
+        {
+            archive_of_section[section] = Some(l.path.clone());
+        }
+    }
+    let feeds = feed_specs(content, config, &plan);
+    let mut feed_of_section: Vec<Option<String>> = vec![None; content.sections.len()];
+    for (owner, f) in &feeds {
+        if let FeedOwner::Section(s) = owner {
+            feed_of_section[*s] = Some(f.path.clone());
+        }
+    }
+
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
+        .filter(|page| wanted(page.id))
         .map(|page| {
             let layout = layouts[page.id];
             let (prev, next) = neighbours(page, content, &summaries);
@@ -715,6 +810,20 @@ fn render_pages(
                     ctx.insert("chapter", &n);
                 }
             }
+            if let PageKind::Section(s) = page.kind {
+                if let Some(l) = first_page_of[s] {
+                    ctx.insert(
+                        "paginator",
+                        &listings::view(&plan[l], &plan, content, config, &summaries),
+                    );
+                }
+            }
+            if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
+                ctx.insert("feed_url", &format!("{ROOT}{f}"));
+            }
+            if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
+                ctx.insert("archive_url", &format!("{ROOT}{a}"));
+            }
             let html = templates.render(&format!("{layout}.html"), &ctx)?;
             let html = relativize(&html, &root_for(&page.path));
             sink.write(&format!("{}index.html", page.path), html.as_bytes())
@@ -727,12 +836,121 @@ fn render_pages(
             errors.push(e);
         }
     }
+    if let Some(only) = only {
+        errors.take_result()?;
+        return Ok(files + only.len());
+    }
     files += content.pages.len();
+
+    // Listing pages: further pages of sections, taxonomies, archives.
+    let listing_results: Vec<Result<bool, Diagnostic>> = plan
+        .par_iter()
+        .map(|l| {
+            let (template, section) = match &l.kind {
+                listings::Kind::SectionPage { number: 1, .. } => return Ok(false),
+                listings::Kind::SectionPage { section, .. } => (
+                    format!("{}.html", layouts[content.sections[*section].page]),
+                    Some(*section),
+                ),
+                listings::Kind::Taxonomy { .. } => ("taxonomy.html".to_string(), None),
+                listings::Kind::Term { .. } => ("term.html".to_string(), None),
+                listings::Kind::Archive { section, .. } => {
+                    ("archive.html".to_string(), Some(*section))
+                }
+            };
+            if !templates.has(&template) {
+                return Ok(false);
+            }
+            let mut ctx = shared.clone();
+            let view = listings::view(l, &plan, content, config, &summaries);
+            ctx.insert(
+                "page",
+                &ListingPage {
+                    title: &l.title,
+                    url: format!("{ROOT}{}", l.path),
+                    permalink: format!("{base_url}{}", l.path),
+                    path: &l.path,
+                    kind: "listing",
+                    layout: template.trim_end_matches(".html"),
+                    summary: "",
+                    content: "",
+                },
+            );
+            if let Some(s) = section {
+                ctx.insert_value("section", sections[s].clone());
+                if let Some(f) = &feed_of_section[s] {
+                    ctx.insert("feed_url", &format!("{ROOT}{f}"));
+                }
+            }
+            if let Some((_, f)) = feeds
+                .iter()
+                .find(|(o, _)| matches!(o, FeedOwner::Listing(p) if *p == l.path))
+            {
+                ctx.insert("feed_url", &format!("{ROOT}{}", f.path));
+            }
+            ctx.insert("paginator", &view);
+            ctx.insert("listing", &view);
+            let html = templates.render(&template, &ctx)?;
+            let html = relativize(&html, &root_for(&l.path));
+            sink.write(&format!("{}index.html", l.path), html.as_bytes())
+                .map_err(|e| write_error(&l.path, e))?;
+            Ok(true)
+        })
+        .collect();
+    for r in listing_results {
+        match r {
+            Ok(true) => files += 1,
+            Ok(false) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Feeds, sitemap, robots.txt.
+    for (_, spec) in &feeds {
+        let xml = feeds::atom(spec, content, config, &|p| rendered[p].html.clone());
+        sink.write(&spec.path, xml.as_bytes())
+            .map_err(|e| write_error(&spec.path, e))?;
+        files += 1;
+    }
+    let mut entries: Vec<(String, Option<chrono::NaiveDateTime>)> = content
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.front.date))
+        .collect();
+    entries.extend(
+        plan.iter()
+            .filter(|l| !matches!(l.kind, listings::Kind::SectionPage { number: 1, .. }))
+            .map(|l| (l.path.clone(), None)),
+    );
+    entries.sort();
+    sink.write("sitemap.xml", feeds::sitemap(config, &entries).as_bytes())
+        .map_err(|e| write_error("sitemap.xml", e))?;
+    sink.write("robots.txt", feeds::robots(config).as_bytes())
+        .map_err(|e| write_error("robots.txt", e))?;
+    files += 2;
 
     // The 404 page is served at any address, so its links start from the base path.
     if templates.has("404.html") {
         let mut ctx = shared.clone();
-        ctx.insert_value("page", summaries[0].clone());
+        let title = inputs
+            .theme
+            .strings
+            .get("not_found_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("404");
+        ctx.insert(
+            "page",
+            &ListingPage {
+                title,
+                url: format!("{ROOT}404.html"),
+                permalink: format!("{base_url}404.html"),
+                path: "404.html",
+                kind: "404",
+                layout: "404",
+                summary: "",
+                content: "",
+            },
+        );
         match templates.render("404.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &config.base_path());
@@ -745,6 +963,82 @@ fn render_pages(
     }
     errors.take_result()?;
     Ok(files)
+}
+
+/// What templates see as `page` on a listing page.
+#[derive(serde::Serialize)]
+struct ListingPage<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    kind: &'static str,
+    layout: &'a str,
+    summary: &'static str,
+    content: &'static str,
+}
+
+enum FeedOwner {
+    Section(usize),
+    /// A listing page, by path (a category term).
+    Listing(String),
+}
+
+/// Feeds: every section sorted by date with dated pages (unless `feed: false`), and the
+/// terms of taxonomies with `feed: true`.
+fn feed_specs(
+    content: &Content,
+    config: &SiteConfig,
+    plan: &[listings::Listing],
+) -> Vec<(FeedOwner, feeds::FeedSpec)> {
+    let mut out = Vec::new();
+    for section in &content.sections {
+        let index = &content.pages[section.page];
+        let wanted = match index.front.extra.get("feed") {
+            Some(serde_yaml::Value::Bool(b)) => *b,
+            _ => {
+                section.sort_by == content::SortBy::Date
+                    && index.kind != PageKind::Home
+                    && section
+                        .pages
+                        .iter()
+                        .any(|&p| content.pages[p].front.date.is_some())
+                    && index.front.extra.get("generate").is_none()
+            }
+        };
+        if wanted {
+            out.push((
+                FeedOwner::Section(section.id),
+                feeds::FeedSpec {
+                    path: format!("{}atom.xml", index.path),
+                    title: index.front.title.clone(),
+                    page_path: index.path.clone(),
+                    pages: section.pages.clone(),
+                },
+            ));
+        }
+    }
+    let taxonomies = config.taxonomies();
+    for l in plan {
+        // One feed per term, on its first page, with the newest pages of the term.
+        if let listings::Kind::Term { taxonomy, term } = &l.kind {
+            if taxonomies[*taxonomy].feed && l.pager.as_ref().is_none_or(|p| p.current == 1) {
+                let pages = listings::terms(content, &taxonomies[*taxonomy])
+                    .remove(term)
+                    .unwrap_or_default();
+                out.push((
+                    FeedOwner::Listing(l.path.clone()),
+                    feeds::FeedSpec {
+                        path: format!("{}atom.xml", l.path),
+                        title: l.title.clone(),
+                        page_path: l.path.clone(),
+                        pages,
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// A chapter or bundled page in a one-page view.

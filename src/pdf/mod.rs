@@ -1,0 +1,427 @@
+//! Print-ready, tagged PDFs from the built print view, rendered by headless Chromium.
+//!
+//! Each [`PdfJob`] names an HTML file inside the built site; relative stylesheets and fonts
+//! resolve through `file://`, so the PDF is typeset by the theme's `print.css` exactly as the
+//! browser would print the page. One browser renders all jobs, one tab per core, driven over
+//! the DevTools protocol ([`cdp`]). Per document:
+//!
+//! 1. load the page and wait for its fonts;
+//! 2. print; if the page has a `.print-toc`, read from the PDF on which page each entry's
+//!    target landed, write those numbers into the table of contents and print again (Chromium
+//!    has no `target-counter()`), until the numbers stop changing;
+//! 3. post-process ([`post`]): bookmark titles from the DOM (Chromium drops the space at a line
+//!    wrap), fixed metadata, no creation dates unless `SOURCE_DATE_EPOCH` is set.
+//!
+//! Why Chromium and not WeasyPrint: see `src/pdf/README.md`.
+
+mod cdp;
+mod post;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// One document to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfJob {
+    /// An HTML file inside the built output folder.
+    pub html: PathBuf,
+    /// Where the PDF goes; missing folders are created.
+    pub pdf: PathBuf,
+    /// Document title (PDF `/Title`, shown by readers instead of the file name).
+    pub title: String,
+}
+
+/// Which program renders, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Engine {
+    pub kind: EngineKind,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// Chromium, Google Chrome or Microsoft Edge (anything that speaks the DevTools protocol
+    /// and has `Page.printToPDF` with tagged output: version 131 or newer for `@page` margin
+    /// boxes).
+    Chromium,
+}
+
+/// Executable names tried on `PATH`, in order.
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "microsoft-edge",
+    "msedge",
+];
+
+/// Where the browsers install themselves outside `PATH` (macOS apps, Windows).
+const KNOWN_LOCATIONS: &[&str] = &[
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+];
+
+/// The environment variable that overrides `PATH` search.
+pub const ENGINE_ENV: &str = "BUNDEL_PDF_ENGINE";
+
+/// Finds the engine: `setting` (the site's `pdf_engine`, a path or a program name) first, then
+/// the environment variable `BUNDEL_PDF_ENGINE`, then the usual browser names on `PATH`.
+pub fn find_engine(setting: Option<&str>) -> Result<Engine, String> {
+    if let Some(s) = setting.map(str::trim).filter(|s| !s.is_empty()) {
+        return resolve(s).map_err(|e| format!("pdf_engine `{s}` in site.yaml: {e}"));
+    }
+    if let Some(s) = std::env::var_os(ENGINE_ENV).filter(|s| !s.is_empty()) {
+        let s = s.to_string_lossy();
+        return resolve(&s).map_err(|e| format!("{ENGINE_ENV}={s}: {e}"));
+    }
+    let found = CANDIDATES.iter().find_map(|name| which(name)).or_else(|| {
+        KNOWN_LOCATIONS
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+    });
+    match found {
+        Some(path) => Ok(Engine {
+            kind: EngineKind::Chromium,
+            path,
+        }),
+        None => Err(not_found_message()),
+    }
+}
+
+fn not_found_message() -> String {
+    format!(
+        "no PDF engine found: bundel makes PDFs with Chromium (or Google Chrome / Microsoft Edge), \
+and none of {} is on PATH.\n\
+Install it:\n\
+  Debian, Ubuntu:  sudo apt-get install chromium   (Ubuntu's chromium-browser package installs the snap)\n\
+  Fedora:          sudo dnf install chromium\n\
+  macOS:           brew install --cask chromium   (or install Google Chrome)\n\
+  Windows:         Microsoft Edge is already there; or install Google Chrome\n\
+Then bundel finds it on PATH, or point bundel at it:\n\
+  in site.yaml:    pdf_engine: /path/to/chromium\n\
+  or for one run:  {ENGINE_ENV}=/path/to/chromium bundel build",
+        CANDIDATES.join(", ")
+    )
+}
+
+/// A path (anything with a separator) must exist; a bare name is looked up on `PATH`.
+fn resolve(s: &str) -> Result<Engine, String> {
+    let has_separator = s.contains('/') || s.contains('\\');
+    let path = if has_separator {
+        let p = PathBuf::from(s);
+        if !p.is_file() {
+            return Err("no such file".to_string());
+        }
+        p
+    } else {
+        which(s).ok_or_else(|| format!("`{s}` is not on PATH\n{}", not_found_message()))?
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.contains("weasyprint") || name.contains("wkhtmltopdf") || name.contains("prince") {
+        return Err(format!(
+            "{name} is not supported: bundel's print stylesheet and its tagged-PDF checks are made \
+for Chromium (see src/pdf/README.md); install chromium and point pdf_engine at it"
+        ));
+    }
+    Ok(Engine {
+        kind: EngineKind::Chromium,
+        path,
+    })
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    let exts: &[&str] = if cfg!(windows) { &["", ".exe"] } else { &[""] };
+    std::env::split_paths(&paths)
+        .flat_map(|dir| exts.iter().map(move |e| dir.join(format!("{name}{e}"))))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    p.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file()
+}
+
+/// Longest a single document may take, all passes together.
+const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Table-of-contents passes at most: the numbers settle after one extra pass unless writing
+/// them in pushes the TOC onto another page.
+const MAX_PASSES: usize = 4;
+
+/// Renders all jobs with one browser, one tab per core, calling `progress(done, total)` after
+/// each. Errors name the HTML file; a failed job does not stop the others.
+pub fn render(
+    engine: &Engine,
+    jobs: &[PdfJob],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(), Vec<(PathBuf, String)>> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let browser = cdp::Browser::launch(&engine.path).map_err(|e| {
+        jobs.iter()
+            .map(|j| (j.html.clone(), e.clone()))
+            .collect::<Vec<_>>()
+    })?;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4)
+        .min(jobs.len());
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let errors = Mutex::new(Vec::new());
+    let fail = |job: &PdfJob, e: String| {
+        errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((job.html.clone(), e));
+    };
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let mut tab = browser.open_tab();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = match &mut tab {
+                        Ok(tab) => render_one(tab, job),
+                        Err(e) => Err(e.clone()),
+                    };
+                    if let Err(e) = result {
+                        fail(job, e);
+                    }
+                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+                }
+            });
+        }
+    });
+    drop(browser);
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        errors.sort();
+        Err(errors)
+    }
+}
+
+/// What the page says about itself, read once it has loaded.
+#[derive(Debug, Deserialize)]
+struct PageFacts {
+    /// Rendered headings in document order: level, text, inside a `<nav>`.
+    headings: Vec<(u8, String, bool)>,
+    /// Fragment targets of the table of contents, in order.
+    toc: Vec<String>,
+    lang: String,
+}
+
+const FACTS_JS: &str = r##"(() => {
+  const shown = e => e.getClientRects().length > 0;
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter(shown)
+    .map(h => [Number(h.tagName[1]), h.textContent.replace(/\s+/g, ' ').trim(), h.closest('nav') !== null]);
+  const toc = [...document.querySelectorAll('.print-toc a[href^="#"]')]
+    .map(a => { try { return decodeURIComponent(a.getAttribute('href').slice(1)); } catch (e) { return a.getAttribute('href').slice(1); } });
+  return JSON.stringify({ headings, toc, lang: document.documentElement.lang || '' });
+})()"##;
+
+/// Readies the loaded page for paper, in the tab only (the HTML file is not changed):
+/// - Chromium tags every `<figure>` as a PDF `Figure`, which readers treat as one picture: a
+///   `Figure` needs alternative text, and screen readers skip what is inside it, so a table
+///   in a figure would be lost and a chart's figure would carry no text. As a group the
+///   figure becomes a `Div` around a `Caption` and its content; a chart's SVG is still its
+///   own `Figure` with its title and description as alternative text. Templates that set a
+///   role themselves are left alone.
+/// - A closed `<details>` prints as its summary only, so outside figures (where print.css
+///   hides a chart's data table on purpose) they are opened.
+/// - Lazy images below the fold would print as empty boxes: they are made eager and awaited.
+const PREPARE_JS: &str = r##"(async () => {
+  for (const f of document.querySelectorAll('figure:not([role])')) f.setAttribute('role', 'group');
+  for (const d of document.querySelectorAll('details')) if (!d.closest('figure')) d.open = true;
+  const imgs = [...document.images];
+  for (const i of imgs) if (i.loading === 'lazy') i.loading = 'eager';
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
+  return true;
+})()"##;
+
+/// Writes page numbers into the table of contents: `<span class="toc-page">7</span>` as the
+/// link's last child, the contract `print.css` styles.
+const TOC_JS: &str = r##"((pages) => {
+  for (const a of document.querySelectorAll('.print-toc a[href^="#"]')) {
+    let id = a.getAttribute('href').slice(1);
+    try { id = decodeURIComponent(id); } catch (e) {}
+    let span = a.querySelector(':scope > .toc-page');
+    const n = pages[id];
+    if (n === undefined) { if (span) span.remove(); continue; }
+    if (!span) { span = document.createElement('span'); span.className = 'toc-page'; a.append(span); }
+    span.textContent = String(n);
+  }
+  return true;
+})"##;
+
+fn render_one(tab: &mut cdp::Tab, job: &PdfJob) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + JOB_TIMEOUT;
+    let html = job
+        .html
+        .canonicalize()
+        .map_err(|e| format!("cannot open: {e}"))?;
+    tab.load(&file_url(&html), deadline)?;
+    tab.eval(PREPARE_JS, deadline)?;
+    let facts: PageFacts = serde_json::from_str(&tab.eval_string(FACTS_JS, deadline)?)
+        .map_err(|e| format!("reading the page's headings: {e}"))?;
+
+    let mut bytes = tab.print(deadline)?;
+    let mut doc = post::load(&bytes)?;
+    let mut numbers = toc_pages(&doc, &facts.toc);
+    if !numbers.is_empty() {
+        for pass in 1..=MAX_PASSES {
+            let arg = serde_json::to_string(&numbers).map_err(|e| e.to_string())?;
+            tab.eval(&format!("{TOC_JS}({arg})"), deadline)?;
+            bytes = tab.print(deadline)?;
+            doc = post::load(&bytes)?;
+            let again = toc_pages(&doc, &facts.toc);
+            if again == numbers {
+                break;
+            }
+            if pass == MAX_PASSES {
+                return Err(format!(
+                    "the table of contents' page numbers did not settle after {MAX_PASSES} passes"
+                ));
+            }
+            numbers = again;
+        }
+    }
+    let meta = post::Meta {
+        title: &job.title,
+        lang: &facts.lang,
+        date: source_date_epoch(),
+    };
+    let outline: Vec<post::Heading> = facts
+        .headings
+        .iter()
+        .map(|(level, text, in_nav)| post::Heading {
+            // A table of contents' own heading is a top-level bookmark, not a child of the
+            // cover title before it.
+            level: if *in_nav { 1 } else { *level },
+            text: text.clone(),
+        })
+        .collect();
+    let out = post::finish(doc, &meta, &outline)?;
+    write_atomically(&job.pdf, &out)
+}
+
+/// Page numbers (1-based) of the TOC targets that the PDF has a destination for.
+fn toc_pages(doc: &lopdf::Document, targets: &[String]) -> std::collections::BTreeMap<String, u32> {
+    let dests = post::named_destination_pages(doc);
+    targets
+        .iter()
+        .filter_map(|t| dests.get(t).map(|p| (t.clone(), *p)))
+        .collect()
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    // A half-written PDF must never be served: write beside it, then rename.
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `file://` URL of an absolute path, percent-encoding everything but unreserved characters
+/// and separators (spaces and `#` in folder names are common on Windows and macOS).
+fn file_url(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let s = s.strip_prefix("//?/").unwrap_or(&s);
+    let mut url = String::from("file://");
+    if !s.starts_with('/') {
+        url.push('/');
+    }
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                url.push(b as char)
+            }
+            _ => url.push_str(&format!("%{b:02X}")),
+        }
+    }
+    url
+}
+
+/// Seconds since 1970 from `SOURCE_DATE_EPOCH` (reproducible-builds.org), if set and valid.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
+
+/// Number of pages of a PDF (for link texts like "PDF, 12 pagina's").
+pub fn page_count(pdf: &Path) -> Result<usize, String> {
+    let bytes = std::fs::read(pdf).map_err(|e| format!("{}: {e}", pdf.display()))?;
+    let doc = post::load(&bytes).map_err(|e| format!("{}: {e}", pdf.display()))?;
+    Ok(doc.get_pages().len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_are_percent_encoded() {
+        assert_eq!(
+            file_url(Path::new("/srv/site/rapporten/a b#1/print.html")),
+            "file:///srv/site/rapporten/a%20b%231/print.html"
+        );
+        assert_eq!(
+            file_url(Path::new(r"C:\Users\anna\site\print.html")),
+            "file:///C:/Users/anna/site/print.html"
+        );
+        assert_eq!(
+            file_url(Path::new("/tmp/ë.html")),
+            "file:///tmp/%C3%AB.html"
+        );
+    }
+
+    #[test]
+    fn unsupported_engines_are_refused_with_a_reason() {
+        let dir = std::env::temp_dir().join(format!("bundel-pdf-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fake = dir.join("weasyprint");
+        std::fs::write(&fake, "").unwrap();
+        let err = find_engine(Some(fake.to_str().unwrap())).unwrap_err();
+        assert!(err.contains("not supported"), "{err}");
+        let err = find_engine(Some("/no/such/chromium")).unwrap_err();
+        assert!(err.contains("no such file"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_not_found_message_says_how_to_install_and_configure() {
+        let m = not_found_message();
+        assert!(m.contains("sudo apt-get install chromium"));
+        assert!(m.contains("pdf_engine:"));
+        assert!(m.contains(ENGINE_ENV));
+    }
+}

@@ -1,0 +1,333 @@
+//! `bundel serve`: a live preview. The site is built into memory and served on 127.0.0.1;
+//! edits to its inputs rebuild it and reload the open browser tabs.
+//!
+//! Three kinds of threads share one [`Shared`]: the watcher feeds changed paths to the build
+//! thread, which publishes each good build as a new [`Snapshot`] (or keeps the last good one
+//! and records the errors) and tells the browsers; a few HTTP threads answer requests from the
+//! current snapshot, and each open tab has a thread holding its event stream.
+
+mod http;
+mod rebuild;
+mod watch;
+
+use std::collections::BTreeSet;
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use rebuild::{Builder, Files, Outcome, Reload};
+
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// Editors often write a file more than once per save (truncate, write, rename, touch);
+/// a build starts once no event has come for this long.
+const QUIET: Duration = Duration::from_millis(15);
+/// ... or after this long, when events keep coming (a `git checkout`, a sync client).
+const MAX_WAIT: Duration = Duration::from_millis(200);
+/// After a fast update of a page's body, the full build that double-checks every other page
+/// waits for a pause in the editing, so it never delays the next save.
+const VERIFY_AFTER: Duration = Duration::from_millis(300);
+const HTTP_THREADS: usize = 4;
+
+pub struct Options {
+    pub site_dir: PathBuf,
+    /// `None`: the default port, or the next free one.
+    pub port: Option<u16>,
+    /// Open the preview in the browser.
+    pub open: bool,
+    /// Show pages marked `draft: true` too.
+    pub drafts: bool,
+}
+
+/// What the browser is shown.
+#[derive(Clone)]
+pub(crate) struct Snapshot {
+    /// The last good build.
+    pub files: Arc<Files>,
+    /// Problems of the latest build; empty when it succeeded.
+    pub errors: Arc<Vec<Diagnostic>>,
+    /// Path part of `base_url`, also served, since the 404 page links from it.
+    pub base_path: String,
+}
+
+#[derive(Clone)]
+pub(crate) struct Shared {
+    snapshot: Arc<RwLock<Snapshot>>,
+    /// One sender per open event stream.
+    clients: Arc<Mutex<Vec<Sender<String>>>>,
+    /// Differs per run, so tabs left open across a restart reload.
+    instance: String,
+    script: Arc<String>,
+}
+
+impl Shared {
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot.read().expect("snapshot").clone()
+    }
+
+    fn publish(&self, files: Arc<Files>, errors: Vec<Diagnostic>) {
+        let mut s = self.snapshot.write().expect("snapshot");
+        s.files = files;
+        s.errors = Arc::new(errors);
+    }
+
+    /// Sends one Server-Sent Event to every open tab, forgetting tabs that have gone.
+    fn broadcast(&self, event: &str, data: &str) {
+        let message = format!("event: {event}\ndata: {data}\n\n");
+        self.clients
+            .lock()
+            .expect("clients")
+            .retain(|tx| tx.send(message.clone()).is_ok());
+    }
+
+    fn reload(&self, reload: &Reload) {
+        let data = match reload {
+            Reload::Nothing => return,
+            Reload::All => serde_json::json!({"all": true, "paths": []}),
+            Reload::Pages(p) => serde_json::json!({"all": false, "paths": p}),
+        };
+        self.broadcast("reload", &data.to_string());
+    }
+}
+
+/// Runs until the process is stopped. `Err` is a message for problems that prevent serving
+/// at all (a folder that does not exist, a port in use); build errors are shown, not returned.
+pub fn run(options: &Options) -> Result<(), String> {
+    let site_dir = options.site_dir.canonicalize().map_err(|e| {
+        format!(
+            "cannot open the site folder {}: {e}",
+            options.site_dir.display()
+        )
+    })?;
+    let base_path = SiteConfig::load(&site_dir)
+        .map(|c| c.base_path())
+        .unwrap_or_else(|_| "/".into());
+
+    let mut builder = Builder::new(&site_dir, options.drafts);
+    let first = builder.full();
+    let errors = match &first.result {
+        Ok(_) => {
+            println!(
+                "Built {} pages{} in {} ms",
+                first.rendered,
+                if options.drafts {
+                    ", drafts included,"
+                } else {
+                    ""
+                },
+                first.elapsed.as_millis()
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("The site does not build yet; the problems are shown in the browser too.");
+            e.0.clone()
+        }
+    };
+    let shared = Shared {
+        snapshot: Arc::new(RwLock::new(Snapshot {
+            files: builder.files(),
+            errors: Arc::new(errors),
+            base_path: base_path.clone(),
+        })),
+        clients: Arc::new(Mutex::new(Vec::new())),
+        instance: format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ),
+        script: Arc::new(http::script(&base_path)),
+    };
+
+    let listener = bind(options.port)?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| format!("cannot start the web server: {e}"))?,
+    );
+    for _ in 0..HTTP_THREADS {
+        let server = Arc::clone(&server);
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &shared);
+            }
+        });
+    }
+
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch::start(&site_dir, tx)
+        .map_err(|e| format!("cannot watch the site folder for changes: {e}"))?;
+
+    let url = format!("http://127.0.0.1:{port}/");
+    println!(
+        "Serving {} at {url}  (press Ctrl+C to stop)",
+        site_dir.display()
+    );
+    println!(
+        "Watching {} and {} for changes",
+        watch::WATCHED_DIRS
+            .iter()
+            .filter(|d| site_dir.join(d).is_dir())
+            .map(|d| format!("{d}/"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        watch::CONFIG_FILE
+    );
+    if options.open {
+        if let Err(e) = open::that_detached(&url) {
+            println!("Could not open a browser ({e}); open {url} yourself.");
+        }
+    }
+
+    rebuild_loop(&site_dir, builder, watcher, &rx, &shared);
+    Ok(())
+}
+
+/// The default port, else the next free one (said clearly); an explicit `--port` must be free.
+fn bind(port: Option<u16>) -> Result<TcpListener, String> {
+    let at = |p: u16| TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, p));
+    match port {
+        Some(p) => at(p).map_err(|e| match e.kind() {
+            ErrorKind::AddrInUse => format!(
+                "port {p} is already in use (another `bundel serve`?); stop that server or choose another port with --port (--port 0 picks a free one)"
+            ),
+            _ => format!("cannot listen on 127.0.0.1:{p}: {e}"),
+        }),
+        None => {
+            for p in DEFAULT_PORT..DEFAULT_PORT + 50 {
+                match at(p) {
+                    Ok(l) => {
+                        if p != DEFAULT_PORT {
+                            println!("Port {DEFAULT_PORT} is in use (another `bundel serve`?), so this preview uses port {p}.");
+                        }
+                        return Ok(l);
+                    }
+                    Err(e) if e.kind() == ErrorKind::AddrInUse => continue,
+                    Err(e) => return Err(format!("cannot listen on 127.0.0.1:{p}: {e}")),
+                }
+            }
+            at(0).map_err(|e| format!("cannot find a free port: {e}"))
+        }
+    }
+}
+
+fn rebuild_loop(
+    site_dir: &Path,
+    mut builder: Builder,
+    mut watcher: notify::RecommendedWatcher,
+    rx: &Receiver<PathBuf>,
+    shared: &Shared,
+) {
+    let mut verify_due = false;
+    loop {
+        let first = if verify_due {
+            match rx.recv_timeout(VERIFY_AFTER) {
+                Ok(p) => p,
+                Err(RecvTimeoutError::Timeout) => {
+                    verify_due = false;
+                    let outcome = builder.full();
+                    report(&outcome, &[], true);
+                    publish(&builder, &outcome, shared);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(p) => p,
+                Err(_) => return,
+            }
+        };
+        let changed = collect_burst(first, rx);
+        for rel in &changed {
+            watch::follow_new_dir(&mut watcher, site_dir, rel);
+        }
+        let outcome = builder.rebuild(&changed);
+        verify_due = outcome.fast;
+        report(&outcome, &rebuild::shown_changes(site_dir, &changed), false);
+        publish(&builder, &outcome, shared);
+        if outcome.verify_now {
+            verify_due = false;
+            let outcome = builder.full();
+            report(&outcome, &[], true);
+            publish(&builder, &outcome, shared);
+        }
+    }
+}
+
+/// Waits for a pause in the events, returning every path seen.
+fn collect_burst(first: PathBuf, rx: &Receiver<PathBuf>) -> BTreeSet<PathBuf> {
+    let start = Instant::now();
+    let mut changed = BTreeSet::from([first]);
+    while let Some(left) = MAX_WAIT.checked_sub(start.elapsed()) {
+        match rx.recv_timeout(QUIET.min(left)) {
+            Ok(p) => {
+                changed.insert(p);
+            }
+            Err(_) => break,
+        }
+    }
+    changed
+}
+
+fn publish(builder: &Builder, outcome: &Outcome, shared: &Shared) {
+    match &outcome.result {
+        Ok(reload) => {
+            shared.publish(builder.files(), Vec::new());
+            shared.reload(reload);
+        }
+        Err(errors) => {
+            shared.publish(builder.files(), errors.0.clone());
+            shared.reload(&Reload::All);
+        }
+    }
+}
+
+fn report(outcome: &Outcome, changed: &[PathBuf], verify: bool) {
+    let time = chrono::Local::now().format("%H:%M:%S");
+    let ms = outcome.elapsed.as_millis();
+    let what = match changed.len() {
+        0 => String::new(),
+        1 => format!("{} changed: ", changed[0].display()),
+        n => format!("{n} files changed: "),
+    };
+    match &outcome.result {
+        Ok(reload) => {
+            let reloads = match reload {
+                Reload::Nothing => "no page changed".to_string(),
+                Reload::All => "reloading every open page".to_string(),
+                Reload::Pages(p) if p.len() == 1 => format!("reloading {}", p[0]),
+                Reload::Pages(p) => format!("reloading {} pages", p.len()),
+            };
+            if verify {
+                // Quiet unless the double-check found something the fast update missed.
+                if *reload != Reload::Nothing {
+                    println!("{time} updated the rest of the site in {ms} ms, {reloads}");
+                }
+            } else if outcome.fast {
+                let n = outcome.rendered;
+                let pages = if n == 1 { "page" } else { "pages" };
+                println!("{time} {what}updated {n} {pages} in {ms} ms, {reloads}");
+            } else {
+                println!(
+                    "{time} {what}rebuilt {} pages in {ms} ms, {reloads}",
+                    outcome.rendered
+                );
+            }
+        }
+        Err(errors) => {
+            eprintln!("{time} {what}the site does not build (shown in the browser):");
+            eprintln!("{}", Diagnostics::from(errors.0.clone()));
+        }
+    }
+}
