@@ -188,14 +188,14 @@ fn key_figures_rank_with_ties_change_and_target() {
     );
     assert_eq!(
         texts(&doc, ".kpi__target"),
-        ["✓ Streefcijfer 1,60%: gehaald"]
+        ["✓ Streefcijfer 1,6%: gehaald"]
     );
 
     let doc = s.html("vsv/sudwest-fryslan/2020-2021/index.html");
     assert_eq!(texts(&doc, ".kpi__rank"), ["Positie: gedeeld 2e van 4"]);
     assert_eq!(
         texts(&doc, ".kpi__target"),
-        ["✗ Streefcijfer 1,40%: niet gehaald"]
+        ["✗ Streefcijfer 1,4%: niet gehaald"]
     );
     assert_eq!(
         texts(&doc, ".kpi__change")[0],

@@ -19,6 +19,8 @@ pub struct Tile {
     pub lower_is_better: bool,
     pub note: Option<String>,
     pub decimals: Option<usize>,
+    /// Decimals of the target when it comes from its own column (1,6% beside 1,45%).
+    pub target_decimals: Option<usize>,
     /// (rank, out of, shared with others) among the rows of the same period.
     pub rank: Option<(usize, usize, bool)>,
     /// Why the value is missing ("Geen gegevens voor 2021/2022").
@@ -98,6 +100,7 @@ fn typed_tile(f: &mut Fields) -> Option<Tile> {
         lower_is_better: f.bool("lower_is_better").unwrap_or(false),
         note: f.str("note"),
         decimals: f.number("decimals").map(|d| d.clamp(0.0, 6.0) as usize),
+        target_decimals: None,
         rank: None,
         missing_note: None,
     })
@@ -230,6 +233,18 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             Some(v) => super::fields::number_value(v),
         };
 
+    // A target is written as the programme writes it, not with the value's precision.
+    let target_decimals = match &target_spec {
+        Some(serde_yaml::Value::String(col)) => full.column_index(col).and_then(|c| {
+            full.rows
+                .iter()
+                .filter_map(|r| r.cells[c].as_f64())
+                .map(|v| decimals_needed(v, 2))
+                .max()
+        }),
+        _ => None,
+    };
+
     let previous = match (want_previous, period_col, &period_value) {
         (true, Some(pc), Some(pv)) => {
             let pci = table.column_index(pc).unwrap_or(0);
@@ -312,6 +327,7 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
         lower_is_better,
         note,
         decimals,
+        target_decimals,
         rank,
         missing_note,
     })
@@ -438,6 +454,10 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
                 words.compared_to,
             ));
         }
+        let fmt_target = |v: f64| match t.target_decimals {
+            Some(d) if pct => lang.percent(v, d),
+            _ => fmt(v),
+        };
         if let (Some(target), Some(met)) = (t.target, met) {
             let (icon, verdict) = if met {
                 ("✓", words.target_met)
@@ -447,13 +467,13 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             h.push_str(&format!(
                 "<p class=\"kpi__target\"><span aria-hidden=\"true\">{icon}</span> {} {}: {verdict}</p>\n",
                 words.target,
-                fmt(target)
+                fmt_target(target)
             ));
         } else if let Some(target) = t.target {
             h.push_str(&format!(
                 "<p class=\"kpi__target\">{} {}</p>\n",
                 words.target,
-                fmt(target)
+                fmt_target(target)
             ));
         }
         if let Some(n) = &t.note {
