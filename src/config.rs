@@ -31,6 +31,9 @@ pub struct SiteConfig {
     /// Typographic quotes and dashes in Markdown (“…”, –).
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
+    /// The browser that renders PDFs (a path or program name); found on PATH when absent.
+    #[serde(default)]
+    pub pdf_engine: Option<String>,
     /// Front matter keys that group pages (tags, categories), each with its own pages.
     /// Defaults to `tags` and `category`.
     #[serde(default)]

@@ -23,6 +23,9 @@ enum Command {
         /// Where to write the site.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Also render reports and publications marked `pdf: true` as PDF (needs Chromium).
+        #[arg(long)]
+        pdf: bool,
     },
     /// Check the site without writing anything: build errors, broken links and anchors,
     /// missing images and alt text, required front matter.
@@ -68,7 +71,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site_dir, output } => run_build(site_dir, output),
+        Command::Build {
+            site_dir,
+            output,
+            pdf,
+        } => run_build(site_dir, output, pdf),
         Command::Check {
             site_dir,
             external,
@@ -103,12 +110,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_build(site_dir: PathBuf, output: Option<PathBuf>) -> ExitCode {
+fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode {
     let write = true;
     let options = BuildOptions {
         site_dir,
         output_dir: output,
         write,
+        pdf,
     };
     match site::build(&options) {
         Ok(report) => {

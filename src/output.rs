@@ -18,6 +18,14 @@ pub enum Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// The folder files are written to, when they go to disk (PDF engines read from there).
+    pub fn disk_dir(&self) -> Option<&Path> {
+        match self {
+            Sink::Disk(s) => Some(s.dir()),
+            _ => None,
+        }
+    }
+
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         match self {
             Sink::Discard => Ok(()),

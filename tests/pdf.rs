@@ -180,7 +180,13 @@ fn fonts_are_embedded() {
 #[test]
 fn headings_and_captions_in_reading_order() {
     let text = tool("pdftotext", &[pdf_str(rendered()), "-"]);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // In lower case: the stylesheet sets figure labels in capitals, which some fonts'
+    // text extraction keeps.
+    let flat = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let expected = [
         TITLE,
         "Inhoud",
@@ -210,7 +216,7 @@ fn headings_and_captions_in_reading_order() {
     for (k, e) in expected.iter().enumerate() {
         let from = if k < 2 { pos } else { pos.max(at) };
         let found = flat[from..]
-            .find(e)
+            .find(&e.to_lowercase())
             .unwrap_or_else(|| panic!("`{e}` missing or out of order after byte {from}"));
         pos = from + found + e.len();
     }
@@ -268,7 +274,10 @@ fn toc_page_numbers_point_at_the_chapters() {
         assert!(page > 2 && page <= n, "{line}");
         let text = page_text(r, page);
         assert!(
-            text.lines().take(4).any(|l| l.contains(heading)),
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(3)
+                .any(|l| l.contains(heading)),
             "TOC says {entry} is on page {page}, but it starts:\n{text}"
         );
     }

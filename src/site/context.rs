@@ -38,6 +38,8 @@ pub struct PageSummary<'a> {
     pub photo: Option<Asset>,
     /// Per taxonomy key (`tags`, `category`), the page's terms with their addresses.
     pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
+    /// The PDF of a report or publication, when built with `--pdf`.
+    pub pdf: Option<super::documents::PdfView>,
 }
 
 #[derive(Serialize, Clone)]
@@ -128,6 +130,7 @@ pub fn page_summary<'a>(
                 (t.key.clone(), links)
             })
             .collect(),
+        pdf: None,
     }
 }
 

@@ -23,6 +23,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
 use crate::output::{Sink, Staging};
+use crate::pdf;
 use crate::templates::theme::StaticSource;
 use crate::templates::{Templates, Theme};
 use context::{page_summary, section_view, PageView};
@@ -36,6 +37,8 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     /// `false` for `bundel check`: validate everything, write nothing.
     pub write: bool,
+    /// Render the PDFs of documents marked `pdf: true`.
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -65,11 +68,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         let files = render_site(site_dir, &Sink::Discard)?;
         return Ok(report(files, start, output_dir));
     }
+    // With --pdf, find the engine before doing any work: a missing browser is reported at once.
+    let engine = if options.pdf {
+        let config = SiteConfig::load(site_dir).map_err(Diagnostics::from)?;
+        let engine = pdf::find_engine(config.pdf_engine.as_deref()).map_err(|msg| {
+            let line = crate::config::key_position(
+                &std::fs::read_to_string(site_dir.join(crate::config::CONFIG_FILE))
+                    .unwrap_or_default(),
+                "pdf_engine",
+            )
+            .map(|p| p.0)
+            .unwrap_or(0);
+            Diagnostics::from(Diagnostic::new(crate::config::CONFIG_FILE, line, 0, msg))
+        })?;
+        Some(engine)
+    } else {
+        None
+    };
     let staging = Staging::begin(&output_dir).map_err(|e| {
         Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
             .with_hint("check that the folder is writable, or choose another with --output")
     })?;
-    let files = render_site(site_dir, &Sink::Disk(&staging))?;
+    let files = render_site_from(site_dir, &Sink::Disk(&staging), None, None, engine.as_ref())?;
     staging.commit().map_err(|e| {
         Diagnostic::file(
             &output_dir,
@@ -104,7 +124,7 @@ pub fn render_in_memory(
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
     let start = Instant::now();
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only)?;
+    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only, None)?;
     let files = files.into_inner().expect("output map");
     Ok((report(counts, start, PathBuf::new()), files))
 }
@@ -120,7 +140,7 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
 
 /// Runs every stage and hands each output file to `sink`. Returns (pages, files).
 fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
-    render_site_from(site_dir, sink, None, None)
+    render_site_from(site_dir, sink, None, None, None)
 }
 
 fn render_site_from(
@@ -128,6 +148,7 @@ fn render_site_from(
     sink: &Sink,
     content: Option<Content>,
     only: Option<&BTreeSet<PageId>>,
+    pdf_engine: Option<&pdf::Engine>,
 ) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
     let mut inputs = read_inputs(site_dir, content)?;
@@ -173,6 +194,7 @@ fn render_site_from(
         &layouts,
         sink,
         partial.as_ref(),
+        pdf_engine,
     )?;
     timer.lap("templates and output");
     Ok((inputs.content.pages.len(), files))
@@ -625,6 +647,7 @@ fn render_pages(
     layouts: &[&str],
     sink: &Sink,
     only: Option<&BTreeSet<PageId>>,
+    pdf_engine: Option<&pdf::Engine>,
 ) -> Result<usize, Diagnostics> {
     let config = &inputs.config;
     let content = &inputs.content;
@@ -639,27 +662,14 @@ fn render_pages(
     };
     let taxonomies = config.taxonomies();
 
-    let summaries: Vec<Value> = content
+    let mut summaries: Vec<Value> = content
         .pages
         .par_iter()
         .map(|p| {
             Value::from_serializable(&page_summary(p, content, &base_url, site_dir, &taxonomies))
         })
         .collect();
-    let sections: Vec<Value> = content
-        .sections
-        .iter()
-        .map(|s| {
-            let mut view = section_view(s, &summaries);
-            view.subsections = s
-                .subsections
-                .iter()
-                .map(|&sub| summaries[content.sections[sub].page].clone())
-                .collect();
-            view.generated = context::generated_index(s, content, &summaries);
-            Value::from_serializable(&view)
-        })
-        .collect();
+    let sections = section_values(content, &summaries);
     register_lookups(templates, content, &summaries, &sections, &inputs.data);
 
     let mut shared = Context::new();
@@ -668,12 +678,11 @@ fn render_pages(
     shared.insert("t", &inputs.theme.strings);
     shared.insert("theme", &inputs.theme.settings);
     shared.insert("root", ROOT);
-    let templates = &*templates;
 
     // Reports and publications as templates see them; pages of a report carry theirs.
     let tocs: Vec<Vec<markdown::Heading>> = rendered.iter().map(|r| r.toc.clone()).collect();
     let long_docs: Vec<&Document> = docs.iter().filter(|d| d.is_long()).collect();
-    let doc_views: Vec<Value> = long_docs
+    let print_views: Vec<Value> = long_docs
         .iter()
         .map(|d| Value::from_serializable(&documents::view(d, content, &summaries, &tocs, None)))
         .collect();
@@ -739,7 +748,7 @@ fn render_pages(
             commentary: None,
         };
         ctx.insert("page", &view);
-        ctx.insert_value("document", doc_views[i].clone());
+        ctx.insert_value("document", print_views[i].clone());
         ctx.insert("parts", &parts);
         match templates.render(&template, &ctx) {
             Ok(html) => {
@@ -751,6 +760,81 @@ fn render_pages(
             Err(e) => errors.push(e),
         }
     }
+
+    // PDFs of the one-page views (`bundel build --pdf`), then everything that links to them.
+    let mut pdf_of_doc: Vec<Option<documents::PdfView>> = vec![None; long_docs.len()];
+    if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
+        let chosen: Vec<(usize, pdf::PdfJob)> = long_docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.wants_pdf(content) && wanted(d.index))
+            .map(|(i, d)| {
+                let job = pdf::PdfJob {
+                    html: dir.join(d.print_path(content)).join("index.html"),
+                    pdf: dir.join(d.pdf_path(content)),
+                    title: content.pages[d.index].front.title.clone(),
+                };
+                (i, job)
+            })
+            .collect();
+        let jobs: Vec<pdf::PdfJob> = chosen.iter().map(|(_, j)| j.clone()).collect();
+        let progress = |done: usize, total: usize| {
+            if total > 1 {
+                eprint!("\rPDF {done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            }
+        };
+        if let Err(failed) = pdf::render(engine, &jobs, &progress) {
+            for (html, msg) in failed {
+                let doc = chosen
+                    .iter()
+                    .find(|(_, j)| j.html == html)
+                    .map(|(i, _)| long_docs[*i]);
+                let source = doc
+                    .map(|d| content.pages[d.index].source.clone())
+                    .unwrap_or(html);
+                errors.push(Diagnostic::file(source, format!("cannot make the PDF: {msg}")).with_hint("see the message above; `pdf: false` in the front matter skips this document"));
+            }
+            return Err(errors.into_result().unwrap_err());
+        }
+        for (i, job) in &chosen {
+            let size = std::fs::metadata(&job.pdf).map(|m| m.len()).unwrap_or(0);
+            pdf_of_doc[*i] = Some(documents::PdfView {
+                url: format!("{ROOT}{}", long_docs[*i].pdf_path(content)),
+                size,
+                kind: "PDF",
+            });
+            let d = long_docs[*i].index;
+            let mut summary =
+                page_summary(&content.pages[d], content, &base_url, site_dir, &taxonomies);
+            summary.pdf = pdf_of_doc[*i].clone();
+            summaries[d] = Value::from_serializable(&summary);
+            files += 1;
+        }
+    }
+    let sections = if pdf_of_doc.iter().any(Option::is_some) {
+        let sections = section_values(content, &summaries);
+        register_lookups(templates, content, &summaries, &sections, &inputs.data);
+        sections
+    } else {
+        sections
+    };
+    let doc_views: Vec<Value> = long_docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            Value::from_serializable(&documents::view(
+                d,
+                content,
+                &summaries,
+                &tocs,
+                pdf_of_doc[i].clone(),
+            ))
+        })
+        .collect();
+    let templates = &*templates;
 
     // Listings without a source file, and which of them is the first page of a section.
     let plan = listings::plan(content, config);
@@ -963,6 +1047,24 @@ fn render_pages(
     }
     errors.take_result()?;
     Ok(files)
+}
+
+/// Every section as templates see it (`section`, `get_section`).
+fn section_values(content: &Content, summaries: &[Value]) -> Vec<Value> {
+    content
+        .sections
+        .iter()
+        .map(|s| {
+            let mut view = section_view(s, summaries);
+            view.subsections = s
+                .subsections
+                .iter()
+                .map(|&sub| summaries[content.sections[sub].page].clone())
+                .collect();
+            view.generated = context::generated_index(s, content, summaries);
+            Value::from_serializable(&view)
+        })
+        .collect()
 }
 
 /// What templates see as `page` on a listing page.

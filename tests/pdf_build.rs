@@ -1,0 +1,150 @@
+//! `bundel build --pdf` end to end: a report and a publication marked `pdf: true` get a PDF
+//! beside their page, the pages link to it with type and size, and the PDF is a tagged A4
+//! document with the report's headings, captions and Dutch numbers. Needs Chromium and
+//! poppler-utils (installed by `.ci/run`).
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{name}` is needed for the PDF tests ({e}): apt-get install -y poppler-utils (or run `bash .ci/run`)"));
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn report_site() -> Site {
+    let s = Site::new();
+    s.write(
+        "site.yaml",
+        "title: RMC-regio\nbase_url: https://example.org/rmc/\n",
+    );
+    s.write(
+        "data/trend.csv",
+        "schooljaar;regio;landelijk\n2019/2020;1,20;1,72\n2020/2021;1,45;1,87\n",
+    );
+    s.write(
+        "data/instellingen.csv",
+        "instelling,aantal\nGraafschap College,6291\nRijn IJssel,896\n",
+    );
+    s.write(
+        "content/rapport/_index.md",
+        "---\ntitle: Tussenevaluatie vsv\ntype: report\npdf: true\nsubtitle: Halverwege\nauthors: [A. Auteur]\ndate: 2022-11-15\nsort_by: weight\n---\nEen kort voorwoord.\n",
+    );
+    s.write("content/rapport/01-inleiding.md", "---\ntitle: Inleiding\nweight: 1\n---\n## Aanleiding\n\nZie @fig-trend.[^1]\n\n[^1]: Een noot.\n");
+    s.write(
+        "content/rapport/02-cijfers.md",
+        "---\ntitle: De cijfers\nweight: 2\n---\n## Trend\n\n```chart\ntype: line\ndata: trend\nx: schooljaar\ny: [regio, landelijk]\nunit: \"%\"\ntitle: Vsv-aandeel regio en landelijk\nsource: DUO\nid: fig-trend\n```\n\n```table\ndata: instellingen\ntotal: sum\ntitle: Deelnemers per instelling\nid: tbl-instellingen\n```\n",
+    );
+    s
+}
+
+#[test]
+fn reports_get_a_tagged_a4_pdf_linked_from_their_pages() {
+    let s = report_site();
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = s.public().join("rapport/rapport.pdf");
+    assert!(pdf.exists(), "the PDF sits beside the report's page");
+    let pdf = pdf.to_str().unwrap();
+
+    let info = tool("pdfinfo", &[pdf]);
+    assert!(
+        info.contains("Page size:") && info.contains("(A4)"),
+        "{info}"
+    );
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Tussenevaluatie vsv"),
+        "{info}"
+    );
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..]
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((4..=10).contains(&pages), "{pages} pages");
+
+    let text = tool("pdftotext", &["-layout", pdf, "-"]);
+    // Compared in lower case: figure labels are set in capitals by the stylesheet.
+    let lower = text.to_lowercase();
+    let order = [
+        "tussenevaluatie vsv",
+        "inhoud",
+        "1 inleiding",
+        "1.1 aanleiding",
+        "2 de cijfers",
+        "figuur 2.1",
+        "tabel 2.1",
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = lower[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing or out of order in:\n{text}"));
+        at += found;
+    }
+    assert!(text.contains("6.291"), "Dutch thousands in the table");
+    assert!(text.contains("7.187"), "the computed total");
+    assert!(text.contains("pagina 2 van"), "page numbers in the footer");
+
+    // The document language and the bookmarks (outline) are in the file.
+    let raw = std::fs::read(pdf).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(
+        raw.contains("/Lang (nl)") || raw.contains("/Lang(nl)"),
+        "document language"
+    );
+    assert!(raw.contains("/Outlines"), "bookmarks");
+
+    // The pages link to it with type and size.
+    let doc = s.html("rapport/index.html");
+    let links = texts(&doc, "a.download");
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(
+        links[0].starts_with("Download rapport (PDF, ") && links[0].ends_with("kB)"),
+        "{links:?}"
+    );
+    assert_eq!(
+        attrs(&doc, "a.download", "href"),
+        ["../rapport/rapport.pdf"]
+    );
+}
+
+#[test]
+fn without_pdf_there_is_no_pdf_and_no_link_to_one() {
+    let s = report_site();
+    s.build();
+    assert!(!s.public().join("rapport/rapport.pdf").exists());
+    assert!(s
+        .html("rapport/index.html")
+        .select(&sel("a[href$='.pdf']"))
+        .next()
+        .is_none());
+}
+
+#[test]
+fn a_missing_engine_says_how_to_install_one() {
+    let s = report_site();
+    s.write(
+        "site.yaml",
+        "title: RMC-regio\npdf_engine: /nergens/chromium\n",
+    );
+    let out = s.bundel(&["build", "--pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("site.yaml:2"), "{err}");
+    assert!(err.contains("/nergens/chromium"), "{err}");
+    assert!(
+        !s.public().exists(),
+        "nothing is written when the engine is missing"
+    );
+}
