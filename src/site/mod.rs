@@ -862,58 +862,61 @@ fn render_pages(
         }
     }
 
+    let render_page = |page: &Page, pdf: Option<&documents::PdfView>| -> Result<(), Diagnostic> {
+        let layout = layouts[page.id];
+        let (prev, next) = neighbours(page, content, &summaries);
+        let view = PageView {
+            summary: &summaries[page.id],
+            content: &rendered[page.id].html,
+            toc: &rendered[page.id].toc,
+            layout,
+            prev,
+            next,
+            commentary: rendered[page.id].commentary.as_deref(),
+        };
+        let mut ctx = shared.clone();
+        ctx.insert("page", &view);
+        let section = match page.kind {
+            PageKind::Home => Some(0),
+            PageKind::Section(s) => Some(s),
+            PageKind::Regular => page.section,
+        };
+        if let Some(s) = section {
+            ctx.insert_value("section", sections[s].clone());
+        }
+        if let Some(d) = doc_of_page[page.id] {
+            ctx.insert_value("document", doc_views[d].clone());
+            if let Some(n) = long_docs[d].chapter_of(page.id) {
+                ctx.insert("chapter", &n);
+            }
+        }
+        if let PageKind::Section(s) = page.kind {
+            if let Some(l) = first_page_of[s] {
+                ctx.insert(
+                    "paginator",
+                    &listings::view(&plan[l], &plan, content, config, &summaries),
+                );
+            }
+        }
+        if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
+            ctx.insert("feed_url", &format!("{ROOT}{f}"));
+        }
+        if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
+            ctx.insert("archive_url", &format!("{ROOT}{a}"));
+        }
+        if let Some(p) = pdf {
+            ctx.insert("pdf", p);
+        }
+        let html = templates.render(&format!("{layout}.html"), &ctx)?;
+        let html = relativize(&html, &root_for(&page.path));
+        sink.write(&format!("{}index.html", page.path), html.as_bytes())
+            .map_err(|e| write_error(&page.path, e))
+    };
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
         .filter(|page| wanted(page.id))
-        .map(|page| {
-            let layout = layouts[page.id];
-            let (prev, next) = neighbours(page, content, &summaries);
-            let view = PageView {
-                summary: &summaries[page.id],
-                content: &rendered[page.id].html,
-                toc: &rendered[page.id].toc,
-                layout,
-                prev,
-                next,
-                commentary: rendered[page.id].commentary.as_deref(),
-            };
-            let mut ctx = shared.clone();
-            ctx.insert("page", &view);
-            let section = match page.kind {
-                PageKind::Home => Some(0),
-                PageKind::Section(s) => Some(s),
-                PageKind::Regular => page.section,
-            };
-            if let Some(s) = section {
-                ctx.insert_value("section", sections[s].clone());
-            }
-            if let Some(d) = doc_of_page[page.id] {
-                ctx.insert_value("document", doc_views[d].clone());
-                if let Some(n) = long_docs[d].chapter_of(page.id) {
-                    ctx.insert("chapter", &n);
-                }
-            }
-            if let PageKind::Section(s) = page.kind {
-                if let Some(l) = first_page_of[s] {
-                    ctx.insert(
-                        "paginator",
-                        &listings::view(&plan[l], &plan, content, config, &summaries),
-                    );
-                }
-            }
-            if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
-                ctx.insert("feed_url", &format!("{ROOT}{f}"));
-            }
-            if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
-                ctx.insert("archive_url", &format!("{ROOT}{a}"));
-            }
-            let html = templates.render(&format!("{layout}.html"), &ctx)?;
-            let html = relativize(&html, &root_for(&page.path));
-            sink.write(&format!("{}index.html", page.path), html.as_bytes())
-                .map_err(|e| write_error(&page.path, e))?;
-            Ok(())
-        })
+        .map(|page| render_page(page, None))
         .collect();
     for r in results {
         if let Err(e) = r {
@@ -925,6 +928,78 @@ fn render_pages(
         return Ok(files + only.len());
     }
     files += content.pages.len();
+
+    // PDFs of generated pages (factsheets) whose section says `pdf: true`: printed from the
+    // page itself, which is then rendered again with its download link.
+    if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
+        errors.take_result()?;
+        let pages: Vec<&Page> = content
+            .pages
+            .iter()
+            .filter(|p| {
+                p.generated.is_some()
+                    && p.section.is_some_and(|s| {
+                        matches!(
+                            content.pages[content.sections[s].page]
+                                .front
+                                .extra
+                                .get("pdf"),
+                            Some(serde_yaml::Value::Bool(true))
+                        )
+                    })
+            })
+            .collect();
+        let pdf_path = |p: &Page| format!("{}{}.pdf", p.path, content::slugify(&p.front.title));
+        let jobs: Vec<pdf::PdfJob> = pages
+            .iter()
+            .map(|p| pdf::PdfJob {
+                html: dir.join(&p.path).join("index.html"),
+                pdf: dir.join(pdf_path(p)),
+                title: p.front.title.clone(),
+            })
+            .collect();
+        let progress = |done: usize, total: usize| {
+            if total > 1 {
+                eprint!("\rPDF {done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            }
+        };
+        if let Err(failed) = pdf::render(engine, &jobs, &progress) {
+            for (html, msg) in failed {
+                let source = pages
+                    .iter()
+                    .zip(&jobs)
+                    .find(|(_, j)| j.html == html)
+                    .map(|(p, _)| p.source.clone())
+                    .unwrap_or(html);
+                errors.push(Diagnostic::file(
+                    source,
+                    format!("cannot make the PDF: {msg}"),
+                ));
+            }
+            return Err(errors.into_result().unwrap_err());
+        }
+        let results: Vec<Result<(), Diagnostic>> = pages
+            .par_iter()
+            .zip(&jobs)
+            .map(|(p, job)| {
+                let view = documents::PdfView {
+                    url: format!("{ROOT}{}", pdf_path(p)),
+                    size: std::fs::metadata(&job.pdf).map(|m| m.len()).unwrap_or(0),
+                    kind: "PDF",
+                };
+                render_page(p, Some(&view))
+            })
+            .collect();
+        for r in results {
+            if let Err(e) = r {
+                errors.push(e);
+            }
+        }
+        files += jobs.len();
+    }
 
     // Listing pages: further pages of sections, taxonomies, archives.
     let listing_results: Vec<Result<bool, Diagnostic>> = plan
