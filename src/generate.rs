@@ -40,7 +40,14 @@ struct Spec {
     template: String,
     layout: String,
     period: Option<String>,
-    figure: Option<(String, Option<String>)>,
+    figure: Option<FigureSpec>,
+}
+
+/// `figure:` of the generate settings: the column listings show for each page.
+struct FigureSpec {
+    column: String,
+    unit: Option<String>,
+    decimals: Option<usize>,
 }
 
 /// Adds the generated pages of every section that asks for them.
@@ -78,23 +85,47 @@ fn generate_section(
     let at = |msg: String, hint: &str| {
         vec![Diagnostic::new(&file, line, 1, msg).with_hint(hint.to_string())]
     };
+    // The line of one setting inside `generate:`, so an unknown column points at `key:`.
+    let setting = |name: &str| setting_position(&index.front.source, name).unwrap_or((line, 1));
+    let at_setting = |name: &str, msg: String, hint: &str| {
+        let (l, c) = setting(name);
+        vec![Diagnostic::new(&file, l, c, msg).with_hint(hint.to_string())]
+    };
     let spec = read_spec(index.front.extra.get("generate"), &at)?;
 
     let mut table = data
         .lookup(&spec.data)
-        .map_err(|m| at(m, "name a table in data/: `data: factsheets/vsv-regio`"))?
+        .map_err(|m| {
+            at_setting(
+                "data",
+                m,
+                "name a table in data/: `data: factsheets/vsv-regio`",
+            )
+        })?
         .clone();
     if let Some(cond) = &spec.filter {
         table = Filter::from_yaml(cond)
             .and_then(|f| table.filter(&f))
-            .map_err(|m| at(m, "write conditions as `where: {regio: \"!= Landelijk\"}`"))?;
+            .map_err(|m| {
+                at_setting(
+                    "where",
+                    m,
+                    "write conditions as `where: {regio: \"!= Landelijk\"}`",
+                )
+            })?;
     }
     let key_cols: Vec<usize> = spec
         .key
         .iter()
         .map(|k| table.require_column(k))
         .collect::<Result<_, _>>()
-        .map_err(|m| at(m, "`key` names the columns that together identify one page"))?;
+        .map_err(|m| {
+            at_setting(
+                "key",
+                m,
+                "`key` names the columns that together identify one page",
+            )
+        })?;
 
     // Group rows by key, in data order; a key appears once.
     let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
@@ -185,6 +216,33 @@ fn generate_section(
         )
     })?;
 
+    // The key figure of every page, for listings: one number of decimals for the whole
+    // column, so a grid of them lines up (1,90% under 1,45%, not 1,9%).
+    let figure = match &spec.figure {
+        Some(fig) => match table.column_index(&fig.column) {
+            Some(c) => {
+                let needed = table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells[c].as_f64())
+                    .map(|v| crate::locale::decimals_needed(v, 2))
+                    .max()
+                    .unwrap_or(0);
+                let pct = fig.unit.as_deref() == Some("%")
+                    || table.columns[c].kind == crate::data::ColumnKind::Percent;
+                Some((c, pct, fig.decimals.unwrap_or(needed)))
+            }
+            None => {
+                let m = table.require_column(&fig.column).err().unwrap_or_default();
+                return Err(at_setting(
+                    "figure",
+                    format!("`figure`: {m}"),
+                    "name the column with each page's key figure: `figure: {column: vsv_percentage, unit: \"%\"}`",
+                ));
+            }
+        },
+        None => None,
+    };
     let section_path = content.pages[content.sections[sid].page].path.clone();
     // Hand-written pages may sit in the section or in folders below it (`achterhoek/2021.md`).
     let existing: Vec<usize> = content
@@ -207,21 +265,40 @@ fn generate_section(
             extra.insert(Value::String(k.clone()), Value::String(v.clone()));
         }
         extra.insert("generated".into(), Value::Bool(true));
-        if let Some((col, unit)) = &spec.figure {
-            if let Some(c) = table.column_index(col) {
-                let text = match &table.rows[rows[0]].cells[c] {
-                    Cell::Number(v) if unit.as_deref() == Some("%") => {
-                        lang.percent(*v, crate::locale::decimals_needed(*v, 2))
-                    }
-                    Cell::Number(v) => lang.number_auto(*v, 2),
-                    Cell::Missing => "–".to_string(),
-                    other => cell_text(other),
-                };
-                extra.insert("figure".into(), Value::String(text));
+        // The page's own row, so templates can show what blocks do not (its source, a note).
+        let row = &table.rows[rows[0]];
+        let mut row_map = Mapping::new();
+        let mut text = Vec::new();
+        for &c in &non_key {
+            let name = table.columns[c].name.clone();
+            let cell = &row.cells[c];
+            row_map.insert(
+                Value::String(name.clone()),
+                match cell {
+                    Cell::Number(v) => Value::from(*v),
+                    Cell::Missing => Value::Null,
+                    other => Value::String(cell_text(other)),
+                },
+            );
+            // Only text: a number written into the page would need its unit and decimals,
+            // which the blocks know and a plain substitution does not.
+            if !table.columns[c].kind.is_numeric() {
+                text.push((name, cell_text(cell)));
             }
+        }
+        extra.insert("row".into(), Value::Mapping(row_map));
+        if let Some((c, pct, decimals)) = figure {
+            let text = match &table.rows[rows[0]].cells[c] {
+                Cell::Number(v) if pct => lang.percent(*v, decimals),
+                Cell::Number(v) => lang.number(*v, decimals),
+                Cell::Missing => "–".to_string(),
+                other => cell_text(other),
+            };
+            extra.insert("figure".into(), Value::String(text));
         }
         let generated = Generated {
             key: vars.clone(),
+            text,
             data: spec.data.clone(),
             period: spec.period.clone().or_else(|| spec.key.last().cloned()),
             commentary: None,
@@ -230,6 +307,7 @@ fn generate_section(
         let hand = existing.iter().position(|&p| {
             let page = &content.pages[p];
             page.path == path
+                || source_address(page) == path
                 || vars
                     .iter()
                     .all(|(k, v)| page.front.extra_str(k).is_some_and(|x| x == v))
@@ -381,13 +459,22 @@ fn read_spec(
         }
     }
     let figure = match m.get("figure") {
-        Some(Value::Mapping(f)) => f.get("column").and_then(|c| c.as_str()).map(|c| {
-            (
-                c.to_string(),
-                f.get("unit").and_then(|u| u.as_str()).map(str::to_string),
-            )
+        Some(Value::Mapping(f)) => f
+            .get("column")
+            .and_then(|c| c.as_str())
+            .map(|c| FigureSpec {
+                column: c.to_string(),
+                unit: f.get("unit").and_then(|u| u.as_str()).map(str::to_string),
+                decimals: f
+                    .get("decimals")
+                    .and_then(|d| d.as_u64())
+                    .map(|d| d.min(6) as usize),
+            }),
+        Some(Value::String(c)) => Some(FigureSpec {
+            column: c.clone(),
+            unit: None,
+            decimals: None,
         }),
-        Some(Value::String(c)) => Some((c.clone(), None)),
         _ => None,
     };
     Ok(Spec {
@@ -407,6 +494,50 @@ fn read_spec(
         path,
         figure,
     })
+}
+
+/// (line, column) in the front matter text of `name:` nested under `generate:`, as a file
+/// line (the front matter starts on the file's second line).
+fn setting_position(front: &str, name: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = front.lines().collect();
+    let start = lines.iter().position(|l| {
+        l.strip_prefix("generate")
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    })?;
+    for (i, l) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = l.trim_start();
+        if trimmed.len() == l.len() && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            break;
+        }
+        if trimmed
+            .strip_prefix(name)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
+            return Some((i + 2, l.len() - trimmed.len() + 1));
+        }
+    }
+    None
+}
+
+/// The address a page's file name spells, before numbering prefixes are stripped from it:
+/// `content/vsv/twente/2018-2019.md` is `vsv/twente/2018-2019/`, where the page itself
+/// lives at `vsv/twente/2019/` (`2018-` reads as an order prefix).
+fn source_address(page: &Page) -> String {
+    let rel = page
+        .source
+        .strip_prefix("content")
+        .unwrap_or(&page.source)
+        .with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| content::slugify(&c.as_os_str().to_string_lossy()))
+        .collect();
+    if parts.last().is_some_and(|l| l == "index") {
+        parts.pop();
+    }
+    let mut out = parts.join("/");
+    out.push('/');
+    out
 }
 
 /// Names inside `{...}` in a pattern.

@@ -10,6 +10,7 @@
 //! not depend on which thread finished first. (Indexing runs one page at a time behind
 //! Pagefind's lock anyway, so starting it earlier would gain little.)
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
@@ -36,8 +37,9 @@ pub struct IndexFile {
 
 pub struct Indexer {
     language: String,
-    /// (site path, HTML)
-    pages: Mutex<Vec<(String, String)>>,
+    /// Site path -> HTML. A page rendered again (with its PDF link) replaces its first
+    /// rendering; the map also gives the order of addresses.
+    pages: Mutex<BTreeMap<String, String>>,
 }
 
 impl Indexer {
@@ -45,7 +47,7 @@ impl Indexer {
     pub fn new(language: &str) -> Indexer {
         Indexer {
             language: language.to_string(),
-            pages: Mutex::new(Vec::new()),
+            pages: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -55,16 +57,15 @@ impl Indexer {
         self.pages
             .lock()
             .expect("search pages")
-            .push((site_path.to_string(), html));
+            .insert(site_path.to_string(), html);
     }
 
     /// Builds the index and returns its files.
     pub fn finish(self) -> Result<Vec<IndexFile>, String> {
-        let mut pages = self.pages.into_inner().expect("search pages");
+        let pages = self.pages.into_inner().expect("search pages");
         if pages.is_empty() {
             return Ok(Vec::new());
         }
-        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -273,7 +273,13 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             (y + label_h + 2.0, label_h + 2.0 + block_h)
         };
 
-        if let Some(t) = p.category_target(j) {
+        let row = &values[j];
+        // A row without data says so in words where its bars would be; a target marker
+        // across those words would make them unreadable, and there is nothing to compare.
+        let target = p
+            .category_target(j)
+            .filter(|_| row.iter().any(Option::is_some));
+        if let Some(t) = target {
             let xt = x_of(t);
             sc.lines.push(Shape::Path {
                 pts: vec![(xt, block_top - 4.0), (xt, block_top + block_h + 4.0)],
@@ -282,7 +288,6 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             });
         }
 
-        let row = &values[j];
         if row.iter().all(Option::is_none) {
             sc.labels.push(
                 Label::centered(x0 + 4.0, block_top + block_h / 2.0, p.no_data(), fs_v)

@@ -681,6 +681,24 @@ fn line_targets_per_category_and_empty_lines() {
 }
 
 #[test]
+fn bars_without_data_get_no_target_marker_over_their_words() {
+    let mut spec = types();
+    spec.kind = ChartKind::HBar;
+    let markers = |spec: &ChartSpec| {
+        let out = render_svg_layout(spec, Layout::Wide).unwrap();
+        let doc = Document::parse(&out).unwrap();
+        let n = layer(doc.root_element(), "lines").len();
+        (n, texts(doc.root_element()))
+    };
+    let (all, _) = markers(&spec);
+    // mbo-2 keeps its target but loses its value
+    spec.series[0].values[1] = None;
+    let (fewer, words) = markers(&spec);
+    assert_eq!(fewer, all - 1);
+    assert!(words.iter().any(|t| t == "geen gegevens"), "{words:?}");
+}
+
+#[test]
 fn fixed_axis_cuts_values_at_the_edge() {
     let mut spec = types();
     spec.y_max = Some(10.0);

@@ -59,6 +59,9 @@ pub struct Page {
 pub struct Generated {
     /// Key column and value, in key order (`regio` = `Achterhoek`, `schooljaar` = `2020/2021`).
     pub key: Vec<(String, String)>,
+    /// The text cells of the page's row (`vergelijkingsgroep` = `matig stedelijk`): like the
+    /// key, usable as `{name}` in the page's text and blocks.
+    pub text: Vec<(String, String)>,
     /// The data table the page comes from.
     pub data: String,
     /// The key column that is a period (for changes against the previous one).

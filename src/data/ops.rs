@@ -220,6 +220,16 @@ impl DataTable {
 
     /// The rows for which every condition holds, in their original order.
     pub fn filter(&self, filter: &Filter) -> Result<DataTable, String> {
+        self.filter_checked(filter, true)
+    }
+
+    /// Like [`DataTable::filter`], but a value that occurs nowhere is no error: the rows of a
+    /// generated page in a second table, which may have none for some regions.
+    pub fn filter_present(&self, filter: &Filter) -> Result<DataTable, String> {
+        self.filter_checked(filter, false)
+    }
+
+    fn filter_checked(&self, filter: &Filter, check_values: bool) -> Result<DataTable, String> {
         let mut tests: Vec<(usize, Resolved)> = Vec::with_capacity(filter.conditions.len());
         for (column, test) in &filter.conditions {
             let j = self.require_column(column)?;
@@ -234,7 +244,9 @@ impl DataTable {
                     Resolved::Cmp(*op, k)
                 }
             };
-            if let (Resolved::In(keys), ColumnKind::Text | ColumnKind::SchoolYear) = (&test, kind) {
+            if let (true, Resolved::In(keys), ColumnKind::Text | ColumnKind::SchoolYear) =
+                (check_values, &test, kind)
+            {
                 self.check_values_exist(j, keys)?;
             }
             tests.push((j, test));

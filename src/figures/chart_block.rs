@@ -113,6 +113,7 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         },
     };
     let targets_col = f.str("targets");
+    let print = super::print_class(&mut f);
     let mut errors = f.finish("chart");
 
     let (Some(kind), Some(title), Some(table), Some(x)) = (kind, title, table, x) else {
@@ -169,6 +170,11 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     };
 
     let fig = register(env, FigureKind::Figure, id.as_deref(), &title, block.line);
+    if data.categories.is_empty() {
+        if let Some(html) = super::empty_figure(env, &fig, &title, source.as_deref()) {
+            return Ok(html);
+        }
+    }
     let unit = unit.or_else(|| {
         // A percent column carries its unit.
         let all_pct = ys.iter().all(|y| {
@@ -203,7 +209,7 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     let label_text = format!("{} {}", words.figure, fig.number);
     let caption_id = format!("{}-caption", fig.id);
     let mut html = format!(
-        "<figure class=\"figure figure--chart\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"chart-frame\">{svg}</div>\n",
+        "<figure class=\"figure figure--chart{print}\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"chart-frame\">{svg}</div>\n",
         id = esc(&fig.id),
         title = esc(&title),
     );

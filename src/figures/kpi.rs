@@ -19,6 +19,8 @@ pub struct Tile {
     pub lower_is_better: bool,
     pub note: Option<String>,
     pub decimals: Option<usize>,
+    /// Decimals of the target when it comes from its own column (1,6% beside 1,45%).
+    pub target_decimals: Option<usize>,
     /// (rank, out of, shared with others) among the rows of the same period.
     pub rank: Option<(usize, usize, bool)>,
     /// Why the value is missing ("Geen gegevens voor 2021/2022").
@@ -98,6 +100,7 @@ fn typed_tile(f: &mut Fields) -> Option<Tile> {
         lower_is_better: f.bool("lower_is_better").unwrap_or(false),
         note: f.str("note"),
         decimals: f.number("decimals").map(|d| d.clamp(0.0, 6.0) as usize),
+        target_decimals: None,
         rank: None,
         missing_note: None,
     })
@@ -121,39 +124,48 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
     let want_rank = f.bool("rank").unwrap_or(false);
     let target_spec = f.raw("target");
     let where_ = f.raw("where");
-    let table = match env.data.lookup(&data_name) {
+    let wanted = super::prepare::scope_columns(f);
+    let full = match env.data.lookup(&data_name) {
         Ok(t) => t,
         Err(m) => {
             f.error("data", m, "data files live in data/");
             return None;
         }
     };
-    let vi = match table.require_column(&value_col) {
+    let vi = match full.require_column(&value_col) {
         Ok(i) => i,
         Err(m) => {
             f.error("value", m, "name a column of the data");
             return None;
         }
     };
-    let mut table = table.clone();
+    // As precise as the column: 1,90% beside 1,45%, not 1,9%.
+    let decimals = decimals.or_else(|| {
+        full.rows
+            .iter()
+            .filter_map(|r| r.cells[vi].as_f64())
+            .map(|v| decimals_needed(v, 2))
+            .max()
+    });
+    let mut table = std::borrow::Cow::Borrowed(full);
     if let Some(w) = &where_ {
         match crate::data::Filter::from_yaml(w).and_then(|flt| table.filter(&flt)) {
-            Ok(t) => table = t,
+            Ok(t) => table = std::borrow::Cow::Owned(t),
             Err(m) => {
                 f.error("where", m, "write `where: {column: value}`");
                 return None;
             }
         }
     }
-    // The page's key (region and year); the period is also compared across rows.
-    let key: Vec<(String, String)> = match env.scope {
-        Some(serde_yaml::Value::Mapping(m)) => m
+    // The page's key (region and year), or the part of it `scope` keeps (`scope: [schooljaar]`
+    // with `where: {regio: Landelijk}` for the national figure of the page's year); the
+    // period is also compared across rows.
+    let key: Vec<(String, String)> =
+        super::prepare::page_scope(env.scope, wanted.as_deref(), &table)
+            .unwrap_or_default()
             .iter()
             .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-            .filter(|(k, _)| table.column_index(k).is_some())
-            .collect(),
-        _ => Vec::new(),
-    };
+            .collect();
     let matches = |row: &crate::data::Row, key: &[(String, String)]| {
         key.iter().all(|(k, v)| {
             table
@@ -172,6 +184,28 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             "narrow it down with `where: {column: value}`",
         );
         return None;
+    }
+    if rows.is_empty() && where_.is_some() && !key.is_empty() {
+        // `where` removed the page's own row: the author wanted another row's figure (the
+        // national one) and the page's key still holds. A silent "no data" would hide that.
+        let in_full = full.rows.iter().any(|r| {
+            key.iter().all(|(k, v)| {
+                full.column_index(k)
+                    .is_some_and(|c| cell_text(&r.cells[c]) == *v)
+            })
+        });
+        if in_full {
+            let fixed: Vec<String> = key.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            f.error(
+                "where",
+                format!(
+                    "`where` leaves no row for this page ({}): a tile shows the page's own row",
+                    fixed.join(", ")
+                ),
+                "for the figure of another row, keep only part of the page's key: `scope: [schooljaar]` with `where: {regio: Landelijk}`",
+            );
+            return None;
+        }
     }
     let row = rows.first().copied();
     let value = row.and_then(|r| r.cells[vi].as_f64());
@@ -198,6 +232,18 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
             },
             Some(v) => super::fields::number_value(v),
         };
+
+    // A target is written as the programme writes it, not with the value's precision.
+    let target_decimals = match &target_spec {
+        Some(serde_yaml::Value::String(col)) => full.column_index(col).and_then(|c| {
+            full.rows
+                .iter()
+                .filter_map(|r| r.cells[c].as_f64())
+                .map(|v| decimals_needed(v, 2))
+                .max()
+        }),
+        _ => None,
+    };
 
     let previous = match (want_previous, period_col, &period_value) {
         (true, Some(pc), Some(pv)) => {
@@ -281,6 +327,7 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
         lower_is_better,
         note,
         decimals,
+        target_decimals,
         rank,
         missing_note,
     })
@@ -407,6 +454,10 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
                 words.compared_to,
             ));
         }
+        let fmt_target = |v: f64| match t.target_decimals {
+            Some(d) if pct => lang.percent(v, d),
+            _ => fmt(v),
+        };
         if let (Some(target), Some(met)) = (t.target, met) {
             let (icon, verdict) = if met {
                 ("✓", words.target_met)
@@ -416,13 +467,13 @@ pub fn tiles_html(tiles: &[Tile], lang: Lang) -> String {
             h.push_str(&format!(
                 "<p class=\"kpi__target\"><span aria-hidden=\"true\">{icon}</span> {} {}: {verdict}</p>\n",
                 words.target,
-                fmt(target)
+                fmt_target(target)
             ));
         } else if let Some(target) = t.target {
             h.push_str(&format!(
                 "<p class=\"kpi__target\">{} {}</p>\n",
                 words.target,
-                fmt(target)
+                fmt_target(target)
             ));
         }
         if let Some(n) = &t.note {

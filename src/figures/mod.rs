@@ -171,6 +171,56 @@ fn notes_and_source(notes: &[String], source: Option<&str>, lang: Lang) -> Strin
     out
 }
 
+/// A figure on a generated page whose rows are all absent (no figures per education type
+/// for this region): the numbered caption and a sentence saying so, instead of an error
+/// that would stop every other page. Elsewhere an empty figure stays an error (`None`).
+fn empty_figure(
+    env: &BlockEnv,
+    fig: &FigureRef,
+    title: &str,
+    source: Option<&str>,
+) -> Option<String> {
+    let Some(serde_yaml::Value::Mapping(key)) = env.scope else {
+        return None;
+    };
+    let words = Words::new(env.lang);
+    let what: Vec<&str> = key.values().filter_map(|v| v.as_str()).collect();
+    let label = match fig.kind {
+        FigureKind::Figure => words.figure,
+        FigureKind::Table => words.table,
+    };
+    let mut html = format!(
+        "<figure class=\"figure figure--empty\" id=\"{id}\" aria-labelledby=\"{id}-caption\">\n<figcaption id=\"{id}-caption\"><span class=\"figure__label\">{label} {n}</span> {title}</figcaption>\n<p class=\"figure__empty\">{no_data} {what}</p>\n",
+        id = esc(&fig.id),
+        n = fig.number,
+        title = esc(title),
+        no_data = words.no_data_for,
+        what = esc(&what.join(" ")),
+    );
+    html.push_str(&notes_and_source(&[], source, env.lang));
+    html.push_str("</figure>\n");
+    Some(html)
+}
+
+/// `print:` of a chart or table block: how the figure prints, as a class on the figure
+/// (`wide`: across the page in the wide drawing; `hide`: on screen only). Themes decide
+/// what the classes do; the default theme uses them on factsheets.
+fn print_class(f: &mut fields::Fields) -> String {
+    match f.str("print").as_deref() {
+        None => String::new(),
+        Some("wide") => " figure--print-wide".to_string(),
+        Some("hide") => " figure--print-hide".to_string(),
+        Some(other) => {
+            f.error(
+                "print",
+                format!("unknown `print: {other}`"),
+                "use `print: wide` (across the page) or `print: hide` (on screen only)",
+            );
+            String::new()
+        }
+    }
+}
+
 /// HTML-escapes text from content and data.
 pub(crate) fn esc(s: &str) -> String {
     crate::markdown::escape_text(s)

@@ -73,6 +73,7 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     };
     let highlight = f.list("highlight").unwrap_or_default();
     let marks = f.raw("marks");
+    let print = super::print_class(&mut f);
     let mut errors = f.finish("table");
     let (Some(title), Some(table)) = (title, table) else {
         return Err(errors);
@@ -158,13 +159,18 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         .collect();
 
     let fig = register(env, FigureKind::Table, id.as_deref(), &title, block.line);
+    if table.rows.is_empty() {
+        if let Some(html) = super::empty_figure(env, &fig, &title, source.as_deref()) {
+            return Ok(html);
+        }
+    }
     let words = Words::new(env.lang);
     let label_text = format!("{} {}", words.table, fig.number);
     let caption_id = format!("{}-caption", fig.id);
 
     let totals_row = table.totals_row_index();
     let mut html = format!(
-        "<figure class=\"figure figure--table\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{caption_id}\" tabindex=\"0\">\n<table class=\"data-table\" aria-labelledby=\"{caption_id}\">\n",
+        "<figure class=\"figure figure--table{print}\" id=\"{id}\" aria-labelledby=\"{caption_id}\">\n<figcaption id=\"{caption_id}\"><span class=\"figure__label\">{label_text}</span> {title}</figcaption>\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{caption_id}\" tabindex=\"0\">\n<table class=\"data-table\" aria-labelledby=\"{caption_id}\">\n",
         id = esc(&fig.id),
         title = esc(&title)
     );

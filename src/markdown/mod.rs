@@ -163,6 +163,11 @@ pub fn render(doc: Doc, options: Options, hooks: Hooks) -> Rendered {
     if options.smart_punctuation {
         cmark |= CmarkOptions::ENABLE_SMART_PUNCTUATION;
     }
+    let protected = protect_heading_vars(doc.text, doc.vars);
+    let doc = Doc {
+        text: protected.as_deref().unwrap_or(doc.text),
+        ..doc
+    };
     let events: Vec<(Event, std::ops::Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(doc.text, cmark).into_offset_iter()).collect();
     let mut r = Renderer {
@@ -288,6 +293,10 @@ impl<'a> Renderer<'a, '_> {
                             _ => {}
                         }
                         j += 1;
+                    }
+                    // The id and contents entry read as the page does, variables filled in.
+                    if !self.doc.vars.is_empty() {
+                        text = fill_vars(&text, self.doc.vars);
                     }
                     let level_n = heading_level(*level);
                     let id = match id {
@@ -455,7 +464,7 @@ impl<'a> Renderer<'a, '_> {
             Event::Text(text)
                 if text.contains('@')
                     || text.contains("[^")
-                    || (!self.doc.vars.is_empty() && text.contains('{')) =>
+                    || (!self.doc.vars.is_empty() && text.contains(['{', VAR_OPEN])) =>
             {
                 let text = if self.doc.vars.is_empty() {
                     text
@@ -545,17 +554,62 @@ impl<'a> Renderer<'a, '_> {
     }
 }
 
+/// `## Kerncijfers van {regio}`: a heading that ends in `{...}` would have it read as
+/// heading attributes (`{#id .class}`) and lose it (a backslash does not help: attributes
+/// are taken before escapes). Such a variable is written with private-use marks instead
+/// of braces, which [`fill_vars`] also fills in. No line changes, so messages keep their
+/// positions.
+fn protect_heading_vars(text: &str, vars: &[(String, String)]) -> Option<String> {
+    if vars.is_empty() || !text.contains('#') {
+        return None;
+    }
+    let ends_in_var = |line: &str| {
+        let l = line.trim_end();
+        let indent = line.len() - line.trim_start().len();
+        indent < 4
+            && line.trim_start().starts_with('#')
+            && vars.iter().any(|(k, _)| {
+                l.strip_suffix('}')
+                    .and_then(|r| r.strip_suffix(k.as_str()))
+                    .is_some_and(|r| r.ends_with('{'))
+            })
+    };
+    if !text.lines().any(ends_in_var) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for line in text.split_inclusive('\n') {
+        if ends_in_var(line) {
+            let open = line.rfind('{').expect("ends in a variable");
+            let close = line.rfind('}').expect("ends in a variable");
+            out.push_str(&line[..open]);
+            out.push(VAR_OPEN);
+            out.push_str(&line[open + 1..close]);
+            out.push(VAR_CLOSE);
+            out.push_str(&line[close + 1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    Some(out)
+}
+
 /// Replaces `{name}` by its value; text without variables is returned unchanged.
 fn fill_vars(text: &str, vars: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (k, v) in vars {
-        let pattern = format!("{{{k}}}");
-        if out.contains(&pattern) {
-            out = out.replace(&pattern, v);
+        for pattern in [format!("{{{k}}}"), format!("{VAR_OPEN}{k}{VAR_CLOSE}")] {
+            if out.contains(&pattern) {
+                out = out.replace(&pattern, v);
+            }
         }
     }
     out
 }
+
+/// Braces of a variable that must not look like braces to the Markdown parser.
+const VAR_OPEN: char = '\u{E000}';
+const VAR_CLOSE: char = '\u{E001}';
 
 /// `[^label]` left in text: a footnote reference whose note does not exist.
 fn undefined_footnote(text: &str) -> Option<&str> {

@@ -2,6 +2,10 @@ use super::*;
 use std::path::Path;
 
 fn md_with(text: &str, chapter: Option<u32>) -> Rendered {
+    md_vars(text, chapter, &[])
+}
+
+fn md_vars(text: &str, chapter: Option<u32>, vars: &[(String, String)]) -> Rendered {
     let mut ids = BTreeSet::new();
     let link = |d: &str| -> Result<String, String> {
         if d.ends_with("missing.md") {
@@ -31,7 +35,7 @@ fn md_with(text: &str, chapter: Option<u32>) -> Rendered {
             chapter,
             ids: &mut ids,
             footnote_start: 1,
-            vars: &[],
+            vars,
         },
         Options::default(),
         Hooks {
@@ -162,4 +166,31 @@ fn cross_references_become_markers_but_emails_stay_text() {
 fn raw_text_is_escaped() {
     let r = md("a < b & \"c\"\n");
     assert!(r.html.contains("a &lt; b &amp; “c”"), "{}", r.html);
+}
+
+#[test]
+fn a_variable_at_the_end_of_a_heading_is_filled_in_not_read_as_attributes() {
+    let vars = [("regio".to_string(), "Súdwest-Fryslân".to_string())];
+    let r = md_vars(
+        "## Kerncijfers van {regio}\n\nTekst over {regio}.\n\n## Eigen {#eigen}\n",
+        None,
+        &vars,
+    );
+    assert!(
+        r.html.contains(
+            "<h2 id=\"kerncijfers-van-sudwest-fryslan\">Kerncijfers van Súdwest-Fryslân</h2>"
+        ),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<p>Tekst over Súdwest-Fryslân.</p>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<h2 id=\"eigen\">Eigen</h2>"), "{}", r.html);
+    assert!(r
+        .toc
+        .iter()
+        .any(|h| h.text == "Kerncijfers van Súdwest-Fryslân"));
 }

@@ -446,7 +446,7 @@ fn render_body(
     let vars: Vec<(String, String)> = page
         .generated
         .as_ref()
-        .map(|g| g.key.clone())
+        .map(|g| g.key.iter().chain(&g.text).cloned().collect())
         .unwrap_or_default();
     let scope = page.generated.as_ref().map(crate::generate::scope);
     let period = page.generated.as_ref().and_then(|g| g.period.clone());
@@ -571,13 +571,24 @@ fn render_markdown(
     let mut errors = Diagnostics::new();
     let mut pages: Vec<Option<RenderedPage>> = (0..content.pages.len()).map(|_| None).collect();
     let mut registry: BTreeMap<String, FigureRef> = BTreeMap::new();
+    // Generated pages share one template, so its ids repeat on every page by design: they
+    // are the page's own, and its references find them first.
+    let mut own: BTreeMap<PageId, BTreeMap<String, FigureRef>> = BTreeMap::new();
     for (out, refs, diags) in results {
         errors.extend(diags);
+        let generated = out
+            .first()
+            .map(|(pid, _)| *pid)
+            .filter(|&pid| content.pages[pid].generated.is_some());
         for (pid, r) in out {
             pages[pid] = Some(r);
         }
+        let ids = match generated {
+            Some(pid) => own.entry(pid).or_default(),
+            None => &mut registry,
+        };
         for r in refs.into_iter().filter(|r| r.explicit) {
-            if let Some(first) = registry.get(&r.id) {
+            if let Some(first) = ids.get(&r.id) {
                 errors.push(
                     Diagnostic::new(
                         &r.file,
@@ -593,7 +604,7 @@ fn render_markdown(
                     .with_hint("every figure and table id must be unique; rename one of them"),
                 );
             } else {
-                registry.insert(r.id.clone(), r);
+                ids.insert(r.id.clone(), r);
             }
         }
     }
@@ -617,9 +628,21 @@ fn render_markdown(
         .zip(&content.pages)
         .map(|(r, page)| {
             let mut errs = Vec::new();
+            let merged;
+            let refs = match own.get(&page.id) {
+                Some(local) if !local.is_empty() => {
+                    merged = registry
+                        .iter()
+                        .chain(local)
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<BTreeMap<_, _>>();
+                    &merged
+                }
+                _ => &registry,
+            };
             r.html = figures::link_xrefs(
                 &r.html,
-                &registry,
+                refs,
                 &figures::XrefPage {
                     path: &page.path,
                     file: &page.source,
@@ -629,6 +652,21 @@ fn render_markdown(
                 lang,
                 &mut errs,
             );
+            let commentary = page.generated.as_ref().and_then(|g| g.commentary.as_ref());
+            if let (Some(html), Some(c)) = (&mut r.commentary, commentary) {
+                *html = figures::link_xrefs(
+                    html,
+                    refs,
+                    &figures::XrefPage {
+                        path: &page.path,
+                        file: &c.source,
+                        source_text: &c.body,
+                        first_line: c.body_line,
+                    },
+                    lang,
+                    &mut errs,
+                );
+            }
             // A portrait photo opens the page; otherwise the first image may be in view.
             let photo = page.front.extra_str("photo").is_some();
             r.html = images.rewrite(&r.html, !photo);
@@ -891,61 +929,65 @@ fn render_pages(
         }
     }
 
+    let render_page = |page: &Page, pdf: Option<&documents::PdfView>| -> Result<(), Diagnostic> {
+        let layout = layouts[page.id];
+        let (prev, next) = neighbours(page, content, &summaries);
+        let view = PageView {
+            summary: &summaries[page.id],
+            content: &rendered[page.id].html,
+            toc: &rendered[page.id].toc,
+            layout,
+            prev,
+            next,
+            commentary: rendered[page.id].commentary.as_deref(),
+        };
+        let mut ctx = shared.clone();
+        ctx.insert("page", &view);
+        let section = match page.kind {
+            PageKind::Home => Some(0),
+            PageKind::Section(s) => Some(s),
+            PageKind::Regular => page.section,
+        };
+        if let Some(s) = section {
+            ctx.insert_value("section", sections[s].clone());
+        }
+        if let Some(d) = doc_of_page[page.id] {
+            ctx.insert_value("document", doc_views[d].clone());
+            if let Some(n) = long_docs[d].chapter_of(page.id) {
+                ctx.insert("chapter", &n);
+            }
+        }
+        if let PageKind::Section(s) = page.kind {
+            if let Some(l) = first_page_of[s] {
+                ctx.insert(
+                    "paginator",
+                    &listings::view(&plan[l], &plan, content, config, &summaries),
+                );
+            }
+        }
+        if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
+            ctx.insert("feed_url", &format!("{ROOT}{f}"));
+        }
+        if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
+            ctx.insert("archive_url", &format!("{ROOT}{a}"));
+        }
+        if let Some(p) = pdf {
+            ctx.insert("pdf", p);
+        }
+        let html = templates.render(&format!("{layout}.html"), &ctx)?;
+        let html = relativize(&html, &root_for(&page.path));
+        sink.write(&format!("{}index.html", page.path), html.as_bytes())
+            .map_err(|e| write_error(&page.path, e))?;
+        if let Some(ix) = indexer {
+            ix.add(&page.path, html);
+        }
+        Ok(())
+    };
     let results: Vec<Result<(), Diagnostic>> = content
         .pages
         .par_iter()
         .filter(|page| wanted(page.id))
-        .map(|page| {
-            let layout = layouts[page.id];
-            let (prev, next) = neighbours(page, content, &summaries);
-            let view = PageView {
-                summary: &summaries[page.id],
-                content: &rendered[page.id].html,
-                toc: &rendered[page.id].toc,
-                layout,
-                prev,
-                next,
-                commentary: rendered[page.id].commentary.as_deref(),
-            };
-            let mut ctx = shared.clone();
-            ctx.insert("page", &view);
-            let section = match page.kind {
-                PageKind::Home => Some(0),
-                PageKind::Section(s) => Some(s),
-                PageKind::Regular => page.section,
-            };
-            if let Some(s) = section {
-                ctx.insert_value("section", sections[s].clone());
-            }
-            if let Some(d) = doc_of_page[page.id] {
-                ctx.insert_value("document", doc_views[d].clone());
-                if let Some(n) = long_docs[d].chapter_of(page.id) {
-                    ctx.insert("chapter", &n);
-                }
-            }
-            if let PageKind::Section(s) = page.kind {
-                if let Some(l) = first_page_of[s] {
-                    ctx.insert(
-                        "paginator",
-                        &listings::view(&plan[l], &plan, content, config, &summaries),
-                    );
-                }
-            }
-            if let Some(f) = section.and_then(|s| feed_of_section[s].as_ref()) {
-                ctx.insert("feed_url", &format!("{ROOT}{f}"));
-            }
-            if let Some(a) = section.and_then(|s| archive_of_section[s].as_ref()) {
-                ctx.insert("archive_url", &format!("{ROOT}{a}"));
-            }
-            let html = templates.render(&format!("{layout}.html"), &ctx)?;
-            let html = relativize(&html, &root_for(&page.path));
-            sink.write(&format!("{}index.html", page.path), html.as_bytes())
-                .map_err(|e| write_error(&page.path, e))?;
-            if let Some(ix) = indexer {
-                ix.add(&page.path, html);
-            }
-            Ok(())
-        })
+        .map(|page| render_page(page, None))
         .collect();
     for r in results {
         if let Err(e) = r {
@@ -957,6 +999,78 @@ fn render_pages(
         return Ok(files + only.len());
     }
     files += content.pages.len();
+
+    // PDFs of generated pages (factsheets) whose section says `pdf: true`: printed from the
+    // page itself, which is then rendered again with its download link.
+    if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
+        errors.take_result()?;
+        let pages: Vec<&Page> = content
+            .pages
+            .iter()
+            .filter(|p| {
+                p.generated.is_some()
+                    && p.section.is_some_and(|s| {
+                        matches!(
+                            content.pages[content.sections[s].page]
+                                .front
+                                .extra
+                                .get("pdf"),
+                            Some(serde_yaml::Value::Bool(true))
+                        )
+                    })
+            })
+            .collect();
+        let pdf_path = |p: &Page| format!("{}{}.pdf", p.path, content::slugify(&p.front.title));
+        let jobs: Vec<pdf::PdfJob> = pages
+            .iter()
+            .map(|p| pdf::PdfJob {
+                html: dir.join(&p.path).join("index.html"),
+                pdf: dir.join(pdf_path(p)),
+                title: p.front.title.clone(),
+            })
+            .collect();
+        let progress = |done: usize, total: usize| {
+            if total > 1 {
+                eprint!("\rPDF {done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            }
+        };
+        if let Err(failed) = pdf::render(engine, &jobs, &progress) {
+            for (html, msg) in failed {
+                let source = pages
+                    .iter()
+                    .zip(&jobs)
+                    .find(|(_, j)| j.html == html)
+                    .map(|(p, _)| p.source.clone())
+                    .unwrap_or(html);
+                errors.push(Diagnostic::file(
+                    source,
+                    format!("cannot make the PDF: {msg}"),
+                ));
+            }
+            return Err(errors.into_result().unwrap_err());
+        }
+        let results: Vec<Result<(), Diagnostic>> = pages
+            .par_iter()
+            .zip(&jobs)
+            .map(|(p, job)| {
+                let view = documents::PdfView {
+                    url: format!("{ROOT}{}", pdf_path(p)),
+                    size: std::fs::metadata(&job.pdf).map(|m| m.len()).unwrap_or(0),
+                    kind: "PDF",
+                };
+                render_page(p, Some(&view))
+            })
+            .collect();
+        for r in results {
+            if let Err(e) = r {
+                errors.push(e);
+            }
+        }
+        files += jobs.len();
+    }
 
     // Listing pages: further pages of sections, taxonomies, archives.
     let listing_results: Vec<Result<bool, Diagnostic>> = plan
