@@ -111,9 +111,52 @@ impl Indexer {
     }
 }
 
-/// The page's `<head>` and its `data-pagefind-body` element: all Pagefind reads of a page that
-/// has one. Held until indexing, so the rest (header, menus, footer) is dropped early.
+/// What Pagefind needs of a page: its `<head>` and its `data-pagefind-body` element (if it has
+/// one), without inline SVG. Held until indexing, so the rest (header, menus, footer) is
+/// dropped early. Charts are SVG: their labels are noise in search results (captions and data
+/// tables stay), and on a factsheet they are three quarters of the page.
 fn searchable_part(html: String) -> String {
+    let html = body_part(html);
+    if html.contains("<svg") {
+        without_svg(&html)
+    } else {
+        html
+    }
+}
+
+fn without_svg(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        out.push_str(&rest[..start]);
+        let mut depth = 0usize;
+        let mut at = start;
+        let end = loop {
+            let open = rest[at + 1..].find("<svg").map(|p| p + at + 1);
+            let Some(close) = rest[at + 1..].find("</svg>").map(|p| p + at + 1) else {
+                // Unclosed: keep the rest as it is.
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            match open {
+                Some(o) if o < close => {
+                    depth += 1;
+                    at = o;
+                }
+                _ if depth == 0 => break close + "</svg>".len(),
+                _ => {
+                    depth -= 1;
+                    at = close;
+                }
+            }
+        };
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn body_part(html: String) -> String {
     let Some(attr) = html.find("data-pagefind-body") else {
         return html;
     };
@@ -202,6 +245,11 @@ mod tests {
         );
         let plain = "<html><body><p>x</p></body></html>";
         assert_eq!(searchable_part(plain.to_string()), plain);
+        assert_eq!(
+            without_svg("<p>a</p><svg><g><svg><text>1</text></svg></g></svg><p>b</p><svg>x</svg>"),
+            "<p>a</p><p>b</p>"
+        );
+        assert_eq!(without_svg("<svg>open"), "<svg>open");
     }
 
     #[test]
