@@ -148,3 +148,43 @@ fn a_missing_engine_says_how_to_install_one() {
         "nothing is written when the engine is missing"
     );
 }
+
+#[test]
+fn factsheets_get_one_or_two_page_pdfs() {
+    let s = Site::new();
+    s.write("site.yaml", "title: RMC\nbase_url: https://example.org/\n");
+    s.write(
+        "data/vsv.csv",
+        "regio,schooljaar,percentage,aantal\nAchterhoek,2019/2020,1.20,300\nAchterhoek,2020/2021,1.45,433\nTwente,2020/2021,1.58,700\n",
+    );
+    s.write(
+        "content/factsheets/_index.md",
+        "---\ntitle: Vsv in cijfers\npdf: true\ngenerate:\n  data: vsv\n  key: [regio, schooljaar]\n  title: \"Vsv in cijfers {regio} {schooljaar}\"\n---\n",
+    );
+    s.write(
+        "content/factsheets/_factsheet.md",
+        "```kpi\n- {label: Aandeel, data: vsv, value: percentage, unit: \"%\", previous: true, rank: true, lower_is_better: true}\n```\n",
+    );
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = s
+        .public()
+        .join("factsheets/achterhoek/2020-2021/vsv-in-cijfers-achterhoek-2020-2021.pdf");
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..]
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&pages), "{info}");
+    assert!(
+        info.contains("Title:           Vsv in cijfers Achterhoek 2020/2021"),
+        "{info}"
+    );
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("1,45%") && text.contains("van 2"), "{text}");
+    let doc = s.html("factsheets/achterhoek/2020-2021/index.html");
+    assert_eq!(
+        attrs(&doc, "a.download", "href"),
+        ["../../../factsheets/achterhoek/2020-2021/vsv-in-cijfers-achterhoek-2020-2021.pdf"]
+    );
+}
