@@ -9,6 +9,9 @@ use crate::locale::Lang;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// Sites up to this many pages get search unless `search: false`.
+pub const SEARCH_AUTO_LIMIT: usize = 3000;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
@@ -38,9 +41,11 @@ pub struct SiteConfig {
     /// Defaults to `tags` and `category`.
     #[serde(default)]
     pub taxonomies: Option<Vec<Taxonomy>>,
-    /// A search page and its index (Pagefind); `search: false` leaves both out.
-    #[serde(default = "yes")]
-    pub search: bool,
+    /// A search page and its index (Pagefind): `true`, `false`, or (when absent) on for sites
+    /// of up to [`SEARCH_AUTO_LIMIT`] pages. Indexing costs about 3 s and 400 MB per 1,000
+    /// pages, so very large sites ask for it explicitly.
+    #[serde(default)]
+    pub search: Option<bool>,
     /// Responsive sizes and WebP copies of images in page folders and `static/`.
     #[serde(default)]
     pub images: ImageSettings,
@@ -233,6 +238,11 @@ impl SiteConfig {
         ]
     }
 
+    /// Whether to build search for a site of `pages` pages.
+    pub fn search_enabled(&self, pages: usize) -> bool {
+        self.search.unwrap_or(pages <= SEARCH_AUTO_LIMIT)
+    }
+
     pub fn lang(&self) -> Lang {
         Lang::from_code(&self.language).unwrap_or_default()
     }
@@ -308,7 +318,7 @@ mod tests {
         assert_eq!(c.base_path(), "/rmc-achterhoek/");
         let c = SiteConfig::parse("title: T\n", Path::new("site.yaml")).unwrap();
         assert_eq!(c.base_path(), "/");
-        assert!(c.search);
+        assert!(c.search_enabled(100) && !c.search_enabled(10_000));
         assert!(c.images.webp);
         assert_eq!(c.images.widths, [480, 800, 1200]);
     }
@@ -329,6 +339,6 @@ mod tests {
             Path::new("site.yaml"),
         )
         .unwrap();
-        assert!(!c.search && !c.images.webp);
+        assert!(!c.search_enabled(1) && !c.images.webp);
     }
 }

@@ -189,7 +189,15 @@ fn render_site_from(
     // on disk (`bundel build`): `serve` and `check` would pay for it on every render.
     let writing = !matches!(sink, Sink::Discard);
     let images = Images::new(site_dir, &inputs.content, &inputs.config.images, writing);
-    let indexer = (inputs.config.search && matches!(sink, Sink::Disk(_)) && only.is_none())
+    let search_on = inputs.config.search_enabled(inputs.content.pages.len());
+    if !search_on && inputs.config.search.is_none() && matches!(sink, Sink::Disk(_)) {
+        eprintln!(
+            "note: no search index for {} pages (it would take about {} s); add `search: true` to site.yaml to build it anyway",
+            inputs.content.pages.len(),
+            inputs.content.pages.len() * 3 / 1000
+        );
+    }
+    let indexer = (search_on && matches!(sink, Sink::Disk(_)) && only.is_none())
         .then(|| search::Indexer::new(&inputs.config.language));
     let rendered = render_markdown(&inputs, &links, wanted.as_deref().unwrap_or(&docs), &images)?;
     // Before the pages: PDFs are printed from the written pages, with their images.
@@ -736,7 +744,8 @@ fn render_pages(
     shared.insert("theme", &inputs.theme.settings);
     shared.insert("root", ROOT);
     let search_path = search::page_path(config.lang());
-    if config.search {
+    let search_on = config.search_enabled(content.pages.len());
+    if search_on {
         shared.insert("search_url", &format!("{ROOT}{search_path}"));
     }
 
@@ -1163,7 +1172,7 @@ fn render_pages(
     files += 2;
 
     // The search page, unless the site has its own page at that address.
-    if config.search
+    if search_on
         && templates.has("search.html")
         && !content.pages.iter().any(|p| p.path == search_path)
     {
