@@ -7,7 +7,7 @@ use std::io::Cursor;
 use std::path::Path;
 use std::time::SystemTime;
 
-use common::{attrs, sel, stderr, Site};
+use common::{attrs, sel, stderr, texts, Site};
 
 /// A photo-like JPEG: gradients with fine noise, so it compresses like a photo.
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -405,4 +405,68 @@ fn check_passes_and_broken_images_are_reported() {
         err.contains("anna/index.md:6") && err.contains("photo_focus"),
         "{err}"
     );
+}
+
+#[test]
+fn a_report_cover_image_is_shown_in_several_sizes_on_the_web_and_the_print_cover() {
+    let s = Site::new();
+    s.write(
+        "content/rapporten/_index.md",
+        "---\ntitle: Rapporten\n---\n",
+    );
+    s.write(
+        "content/rapporten/evaluatie/_index.md",
+        "---\ntype: report\ntitle: Evaluatie\ncover: omslag.jpg\ncover_alt: Leerlingen op het schoolplein\ncover_credit: \"Foto: Jan & Piet\"\n---\nVoorwoord.\n",
+    );
+    s.write(
+        "content/rapporten/evaluatie/01-inleiding.md",
+        "---\ntitle: Inleiding\n---\nTekst.\n",
+    );
+    s.write_bytes("content/rapporten/evaluatie/omslag.jpg", &jpeg(1600, 900));
+    s.build();
+    for page in [
+        "rapporten/evaluatie/index.html",
+        "rapporten/evaluatie/print/index.html",
+    ] {
+        let doc = s.html(page);
+        let img = doc
+            .select(&sel("figure.cover-image img"))
+            .next()
+            .unwrap_or_else(|| panic!("{page}: no cover image"))
+            .value();
+        assert_eq!(img.attr("alt"), Some("Leerlingen op het schoolplein"));
+        assert_eq!(
+            (img.attr("width"), img.attr("height")),
+            (Some("1200"), Some("675"))
+        );
+        assert!(
+            img.attr("srcset").unwrap().contains("omslag-480w.jpg 480w"),
+            "{page}"
+        );
+        assert_eq!(
+            texts(&doc, "figure.cover-image figcaption"),
+            ["Foto: Jan & Piet"]
+        );
+    }
+    assert_eq!(
+        size_of(&s.public().join("rapporten/evaluatie/omslag-480w.jpg")),
+        (480, 270)
+    );
+    // Chapters do not repeat the cover.
+    assert!(s
+        .html("rapporten/evaluatie/inleiding/index.html")
+        .select(&sel("figure.cover-image"))
+        .next()
+        .is_none());
+
+    // A cover that is not there is named, with the file it was looked for in.
+    std::fs::remove_file(s.path().join("content/rapporten/evaluatie/omslag.jpg")).unwrap();
+    let out = s.bundel(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/rapporten/evaluatie/_index.md"),
+        "{err}"
+    );
+    assert!(err.contains("omslag.jpg"), "{err}");
 }

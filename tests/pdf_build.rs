@@ -38,8 +38,15 @@ fn report_site() -> Site {
     );
     s.write(
         "content/rapport/_index.md",
-        "---\ntitle: Tussenevaluatie vsv\ntype: report\npdf: true\nsubtitle: Halverwege\nauthors: [A. Auteur]\ndate: 2022-11-15\nsort_by: weight\n---\nEen kort voorwoord.\n",
+        "---\ntitle: Tussenevaluatie vsv\ntype: report\npdf: true\nsubtitle: Halverwege\nauthors: [A. Auteur]\ndate: 2022-11-15\nsort_by: weight\ncover: omslag.png\n---\nEen kort voorwoord.\n",
     );
+    // The cover image is known only once the report's page is rendered; the PDF needs it.
+    let cover = image::RgbImage::from_fn(900, 500, |x, _| image::Rgb([(x % 256) as u8, 80, 160]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(cover)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    s.write_bytes("content/rapport/omslag.png", png.get_ref());
     s.write("content/rapport/01-inleiding.md", "---\ntitle: Inleiding\nweight: 1\n---\n## Aanleiding\n\nZie @fig-trend.[^1]\n\n[^1]: Een noot.\n");
     s.write(
         "content/rapport/02-cijfers.md",
@@ -104,6 +111,11 @@ fn reports_get_a_tagged_a4_pdf_linked_from_their_pages() {
         "document language"
     );
     assert!(raw.contains("/Outlines"), "bookmarks");
+    let images = tool("pdfimages", &["-list", pdf]);
+    assert!(
+        images.lines().count() > 2,
+        "the cover image is in the PDF:\n{images}"
+    );
 
     // The pages link to it with type and size.
     let doc = s.html("rapport/index.html");

@@ -307,6 +307,17 @@ impl Images {
         Some(self.picture(&set))
     }
 
+    /// The cover image of a report or publication (`cover:`), whole, at several widths.
+    pub fn cover(&self, page: &Page) -> Option<Picture> {
+        let name = page.front.extra_str("cover")?;
+        let asset = page
+            .assets
+            .iter()
+            .find(|a| a.file_name().is_some_and(|f| f == name))?;
+        let set = self.set(&asset_path(page, asset), Shape::Responsive)?;
+        Some(self.picture(&set))
+    }
+
     /// Mistakes in front matter (`photo_focus`), one per page.
     pub fn errors(&self) -> Vec<Diagnostic> {
         self.errors

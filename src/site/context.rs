@@ -36,6 +36,8 @@ pub struct PageSummary<'a> {
     pub attachments: Vec<Asset>,
     /// The image named by `photo:` (portraits), if it exists.
     pub photo: Option<Asset>,
+    /// The cover image of a report or publication (`cover:`), if it exists.
+    pub cover: Option<Asset>,
     /// Per taxonomy key (`tags`, `category`), the page's terms with their addresses.
     pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
     /// The PDF of a report or publication, when built with `--pdf`.
@@ -127,6 +129,14 @@ pub fn page_summary<'a>(
             .and_then(|f| assets.iter().find(|a| a.name == f).cloned())
             .map(|mut a| {
                 a.image = images.photo(page);
+                a
+            }),
+        cover: page
+            .front
+            .extra_str("cover")
+            .and_then(|f| assets.iter().find(|a| a.name == f).cloned())
+            .map(|mut a| {
+                a.image = images.cover(page);
                 a
             }),
         terms: taxonomies

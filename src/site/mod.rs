@@ -386,6 +386,9 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
         if let Some(photo) = page.front.extra_str("photo") {
             named.push((photo.to_string(), "photo"));
         }
+        if let Some(cover) = page.front.extra_str("cover") {
+            named.push((cover.to_string(), "cover"));
+        }
         for (file, key) in named {
             if !has(&file) {
                 errors.push(
@@ -834,6 +837,8 @@ fn render_pages(
     // PDFs of the one-page views (`bundel build --pdf`), then everything that links to them.
     let mut pdf_of_doc: Vec<Option<documents::PdfView>> = vec![None; long_docs.len()];
     if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
+        // Photos and cover images are only known once their pages are rendered.
+        files += images.write(sink, false).map_err(Diagnostics::from)?;
         let chosen: Vec<(usize, pdf::PdfJob)> = long_docs
             .iter()
             .enumerate()
@@ -1013,6 +1018,7 @@ fn render_pages(
     // page itself, which is then rendered again with its download link.
     if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
         errors.take_result()?;
+        files += images.write(sink, false).map_err(Diagnostics::from)?;
         let pages: Vec<&Page> = content
             .pages
             .iter()
