@@ -837,6 +837,8 @@ fn render_pages(
     // PDFs of the one-page views (`bundel build --pdf`), then everything that links to them.
     let mut pdf_of_doc: Vec<Option<documents::PdfView>> = vec![None; long_docs.len()];
     if let (Some(engine), Some(dir)) = (pdf_engine, sink.disk_dir()) {
+        // A one-page view that failed to render cannot be printed.
+        errors.take_result()?;
         // Photos and cover images are only known once their pages are rendered.
         files += images.write(sink, false).map_err(Diagnostics::from)?;
         let chosen: Vec<(usize, pdf::PdfJob)> = long_docs
@@ -852,28 +854,16 @@ fn render_pages(
                 (i, job)
             })
             .collect();
-        let jobs: Vec<pdf::PdfJob> = chosen.iter().map(|(_, j)| j.clone()).collect();
-        let progress = |done: usize, total: usize| {
-            if total > 1 {
-                eprint!("\rPDF {done}/{total}");
-                if done == total {
-                    eprintln!();
-                }
-            }
-        };
-        if let Err(failed) = pdf::render(engine, &jobs, &progress) {
-            for (html, msg) in failed {
-                let doc = chosen
-                    .iter()
-                    .find(|(_, j)| j.html == html)
-                    .map(|(i, _)| long_docs[*i]);
-                let source = doc
-                    .map(|d| content.pages[d.index].source.clone())
-                    .unwrap_or(html);
-                errors.push(Diagnostic::file(source, format!("cannot make the PDF: {msg}")).with_hint("see the message above; `pdf: false` in the front matter skips this document"));
-            }
-            return Err(errors.into_result().unwrap_err());
-        }
+        let jobs: Vec<(&Path, pdf::PdfJob)> = chosen
+            .iter()
+            .map(|(i, j)| {
+                (
+                    content.pages[long_docs[*i].index].source.as_path(),
+                    j.clone(),
+                )
+            })
+            .collect();
+        print_pdfs(engine, &jobs)?;
         for (i, job) in &chosen {
             let size = std::fs::metadata(&job.pdf).map(|m| m.len()).unwrap_or(0);
             pdf_of_doc[*i] = Some(documents::PdfView {
@@ -1044,29 +1034,12 @@ fn render_pages(
                 title: p.front.title.clone(),
             })
             .collect();
-        let progress = |done: usize, total: usize| {
-            if total > 1 {
-                eprint!("\rPDF {done}/{total}");
-                if done == total {
-                    eprintln!();
-                }
-            }
-        };
-        if let Err(failed) = pdf::render(engine, &jobs, &progress) {
-            for (html, msg) in failed {
-                let source = pages
-                    .iter()
-                    .zip(&jobs)
-                    .find(|(_, j)| j.html == html)
-                    .map(|(p, _)| p.source.clone())
-                    .unwrap_or(html);
-                errors.push(Diagnostic::file(
-                    source,
-                    format!("cannot make the PDF: {msg}"),
-                ));
-            }
-            return Err(errors.into_result().unwrap_err());
-        }
+        let sourced: Vec<(&Path, pdf::PdfJob)> = pages
+            .iter()
+            .zip(&jobs)
+            .map(|(p, j)| (p.source.as_path(), j.clone()))
+            .collect();
+        print_pdfs(engine, &sourced)?;
         let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
             .zip(&jobs)
@@ -1406,6 +1379,39 @@ fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, D
     }
     errors.into_result()?;
     Ok(copies.len())
+}
+
+/// Prints the PDFs, each paired with the content file it comes from, so a failure names
+/// that file. Progress goes to a terminal only: in a log it would be hundreds of lines.
+fn print_pdfs(engine: &pdf::Engine, jobs: &[(&Path, pdf::PdfJob)]) -> Result<(), Diagnostics> {
+    use std::io::IsTerminal;
+    let show = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show && total > 1 {
+            eprint!("\rPDF {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let plain: Vec<pdf::PdfJob> = jobs.iter().map(|(_, j)| j.clone()).collect();
+    let Err(failed) = pdf::render(engine, &plain, &progress) else {
+        return Ok(());
+    };
+    let mut errors = Diagnostics::new();
+    for (html, msg) in failed {
+        let source = jobs
+            .iter()
+            .find(|(_, j)| j.html == html)
+            .map(|(s, _)| s.to_path_buf())
+            .unwrap_or(html);
+        errors.push(
+            Diagnostic::file(source, format!("cannot make the PDF: {msg}")).with_hint(
+                "see the message above; `pdf: false` in the front matter skips this document",
+            ),
+        );
+    }
+    errors.take_result()
 }
 
 fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
