@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::site::links::has_scheme;
+
 /// What a URL refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -106,19 +108,6 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         Some(&s[prefix.len()..])
     } else {
         None
-    }
-}
-
-fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) => {
-            let scheme = &s[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-        }
-        None => false,
     }
 }
 

@@ -139,7 +139,8 @@ pub fn asset_path(page: &crate::content::Page, asset: &Path) -> String {
     format!("{}{}", page.path, rel.join("/"))
 }
 
-fn has_scheme(s: &str) -> bool {
+/// Whether a link target starts with a URL scheme (`https:`, `mailto:`).
+pub fn has_scheme(s: &str) -> bool {
     match s.find(':') {
         Some(i) => {
             let scheme = &s[..i];
@@ -147,7 +148,6 @@ fn has_scheme(s: &str) -> bool {
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-                && !s[..i].contains('/')
         }
         None => false,
     }
