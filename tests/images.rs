@@ -273,6 +273,35 @@ fn portrait_photos_are_square_around_the_focal_point() {
     let work = doc.select(&sel(".prose img")).next().unwrap().value();
     assert_eq!(work.attr("loading"), Some("lazy"));
 
+    // A shared link shows the square crop as a thumbnail.
+    assert_eq!(
+        attrs(&doc, "meta[property=\"og:image\"]", "content"),
+        ["https://example.org/portretten/anna/anna-sq480-50-0.png"]
+    );
+    assert_eq!(
+        attrs(&doc, "meta[property=\"og:image:alt\"]", "content"),
+        ["Anna de Vries op het schoolplein"]
+    );
+    assert_eq!(
+        attrs(&doc, "meta[name=\"twitter:card\"]", "content"),
+        ["summary"]
+    );
+    // A news bundle without `image:` shares its first photo; the section page has none.
+    assert_eq!(
+        attrs(
+            &s.html("nieuws/bezoek/index.html"),
+            "meta[property=\"og:image\"]",
+            "content"
+        ),
+        ["https://example.org/nieuws/bezoek/klas.jpg"]
+    );
+    assert!(attrs(
+        &s.html("nieuws/index.html"),
+        "meta[property=\"og:image\"]",
+        "content"
+    )
+    .is_empty());
+
     // Cards show the same crop, small and lazy; the name next to it says who it is.
     let list = s.html("portretten/index.html");
     let card = list
@@ -451,6 +480,20 @@ fn a_report_cover_image_is_shown_in_several_sizes_on_the_web_and_the_print_cover
     assert_eq!(
         size_of(&s.public().join("rapporten/evaluatie/omslag-480w.jpg")),
         (480, 270)
+    );
+    // A shared link shows the cover, from an absolute URL, with its alt text.
+    let doc = s.html("rapporten/evaluatie/index.html");
+    let og = |p: &str| attrs(&doc, &format!("meta[property=\"og:{p}\"]"), "content");
+    assert_eq!(
+        og("image"),
+        ["https://example.org/rapporten/evaluatie/omslag-1200w.jpg"]
+    );
+    assert_eq!(og("image:alt"), ["Leerlingen op het schoolplein"]);
+    assert_eq!(og("url"), ["https://example.org/rapporten/evaluatie/"]);
+    assert_eq!(og("title"), ["Evaluatie"]);
+    assert_eq!(
+        attrs(&doc, "meta[name=\"twitter:card\"]", "content"),
+        ["summary_large_image"]
     );
     // Chapters do not repeat the cover.
     assert!(s

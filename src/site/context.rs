@@ -42,6 +42,17 @@ pub struct PageSummary<'a> {
     pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
     /// The PDF of a report or publication, when built with `--pdf`.
     pub pdf: Option<super::documents::PdfView>,
+    /// The picture a shared link shows (`og:image`).
+    pub share_image: Option<ShareImage>,
+}
+
+/// An absolute image URL for link previews, with its alt text (empty when decorative).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareImage {
+    pub url: String,
+    pub alt: String,
+    /// False for the square portrait crop, which previews as a thumbnail.
+    pub large: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -90,7 +101,7 @@ pub fn page_summary<'a>(
             }
         })
         .collect();
-    PageSummary {
+    let mut summary = PageSummary {
         title: &page.front.title,
         url: format!("{ROOT}{}", page.path),
         permalink: format!("{base_url}{}", page.path),
@@ -150,7 +161,44 @@ pub fn page_summary<'a>(
             })
             .collect(),
         pdf: None,
-    }
+        share_image: None,
+    };
+    summary.share_image = share_image(&summary, page, base_url);
+    summary
+}
+
+/// `image:` from the front matter, else the cover, else the portrait photo, else the first
+/// photo or drawing of the page bundle. Link previews do not show SVG, so it is skipped.
+fn share_image(s: &PageSummary, page: &Page, base_url: &str) -> Option<ShareImage> {
+    let raster = |a: &&Asset| {
+        let name = a.name.to_ascii_lowercase();
+        [".jpg", ".jpeg", ".png", ".webp", ".gif"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    };
+    let alt = |key: &str| page.front.extra_str(key).unwrap_or_default().to_string();
+    let named = page
+        .front
+        .extra_str("image")
+        .and_then(|f| s.assets.iter().find(|a| a.name == f));
+    let (asset, alt, portrait) = if let Some(a) = named.filter(raster) {
+        (a, alt("image_alt"), false)
+    } else if let Some(a) = s.cover.as_ref().filter(raster) {
+        (a, alt("cover_alt"), false)
+    } else if let Some(a) = s.photo.as_ref().filter(raster) {
+        let who = page.front.extra_str("name").unwrap_or_default();
+        let alt = page.front.extra_str("photo_alt").unwrap_or(who).to_string();
+        (a, alt, a.image.is_some())
+    } else {
+        (s.assets.iter().find(raster)?, String::new(), false)
+    };
+    // The largest variant bundel made, not a camera original of several megabytes.
+    let url = asset.image.as_ref().map_or(&asset.url, |p| &p.src);
+    Some(ShareImage {
+        url: format!("{base_url}{}", url.strip_prefix(ROOT).unwrap_or(url)),
+        alt,
+        large: !portrait,
+    })
 }
 
 /// `attachments:` from the front matter as (file, title) pairs; a plain list of file names

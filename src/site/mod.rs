@@ -386,8 +386,10 @@ fn check_page_files(content: &Content) -> Result<(), Diagnostics> {
         if let Some(photo) = page.front.extra_str("photo") {
             named.push((photo.to_string(), "photo"));
         }
-        if let Some(cover) = page.front.extra_str("cover") {
-            named.push((cover.to_string(), "cover"));
+        for key in ["cover", "image"] {
+            if let Some(file) = page.front.extra_str(key) {
+                named.push((file.to_string(), key));
+            }
         }
         for (file, key) in named {
             if !has(&file) {
