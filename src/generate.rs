@@ -326,6 +326,11 @@ fn generate_section(
                 for (k, v) in extra {
                     page.front.extra.entry(k).or_insert(v);
                 }
+                if page.front.summary.is_empty() {
+                    if let Some(summary) = &spec.summary {
+                        page.front.summary = fill(summary, &vars);
+                    }
+                }
                 if page.front.layout.is_none() {
                     page.front.layout = Some(spec.layout.clone());
                 }
@@ -496,6 +501,74 @@ fn read_spec(
     })
 }
 
+/// One key column of a section's generated pages, for `bundel new`: the value a title names,
+/// if any, and a few values from the data to show as examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHint {
+    pub column: String,
+    pub value: Option<String>,
+    pub examples: Vec<String>,
+}
+
+/// What a hand-written page for one of the section's generated pages needs in its front
+/// matter, guessed from its title ("Achterhoek 2021/2022" -> regio Achterhoek, schooljaar
+/// 2021/2022), plus the title the generated page would have had when every key was found.
+/// `None` when the section generates nothing or its settings or data do not load.
+pub fn key_hints(
+    section_index: &FrontMatter,
+    data: &DataStore,
+    title: &str,
+) -> Option<(String, Vec<KeyHint>)> {
+    let spec = read_spec(section_index.extra.get("generate"), &|_, _| Vec::new()).ok()?;
+    let mut table = data.get(&spec.data)?.clone();
+    if let Some(cond) = &spec.filter {
+        table = table.filter(&Filter::from_yaml(cond).ok()?).ok()?;
+    }
+    // Compared as slugs, so `2021-2022` finds `2021/2022` and `sudwest` finds `Súdwest`.
+    let words = |s: &str| -> Vec<String> {
+        content::slugify(s)
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let named = words(title);
+    let mut hints = Vec::new();
+    for column in &spec.key {
+        let c = table.column_index(column)?;
+        let mut values: Vec<String> = Vec::new();
+        for (r, row) in table.rows.iter().enumerate() {
+            let v = cell_text(&row.cells[c]);
+            if Some(r) != table.totals_row_index() && !v.is_empty() && !values.contains(&v) {
+                values.push(v);
+            }
+        }
+        // The longest value the title names: `Oost-Achterhoek` before `Achterhoek`.
+        let value = values
+            .iter()
+            .map(|v| (v, words(v)))
+            .filter(|(_, w)| !w.is_empty() && named.windows(w.len()).any(|n| n == w.as_slice()))
+            .max_by_key(|(_, w)| w.len())
+            .map(|(v, _)| v.clone());
+        hints.push(KeyHint {
+            column: column.clone(),
+            value,
+            // The last ones: in a table sorted by year, the most recent years.
+            examples: values.split_off(values.len().saturating_sub(3)),
+        });
+    }
+    let vars: Vec<(String, String)> = hints
+        .iter()
+        .filter_map(|h| Some((h.column.clone(), h.value.clone()?)))
+        .collect();
+    let full_title = if vars.len() == hints.len() {
+        fill(&spec.title, &vars)
+    } else {
+        title.to_string()
+    };
+    Some((full_title, hints))
+}
+
 /// (line, column) in the front matter text of `name:` nested under `generate:`, as a file
 /// line (the front matter starts on the file's second line).
 fn setting_position(front: &str, name: &str) -> Option<(usize, usize)> {
@@ -575,7 +648,13 @@ fn fill_path(pattern: &str, vars: &[(String, String)]) -> String {
 fn describe(keys: &[String], values: &[String]) -> String {
     keys.iter()
         .zip(values)
-        .map(|(k, v)| format!("{k} = {v}"))
+        .map(|(k, v)| {
+            if v.is_empty() {
+                format!("{k} = (empty)")
+            } else {
+                format!("{k} = {v}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -190,12 +190,12 @@ fn run_new(
         today: chrono::Local::now().date_naive(),
     };
     match bundel::scaffold::create(&options) {
-        Ok(files) => {
-            for f in &files {
+        Ok(created) => {
+            for f in &created.files {
                 println!("Created {}", f.display());
             }
-            if kind == bundel::scaffold::Kind::Article {
-                println!("It is a draft: preview it with `bundel serve --drafts`, and set `draft: false` when it is ready to publish.");
+            for note in &created.notes {
+                println!("{note}");
             }
             ExitCode::SUCCESS
         }

@@ -50,8 +50,16 @@ pub struct Options {
     pub today: NaiveDate,
 }
 
-/// Creates the page; returns the files written, relative to the site folder.
-pub fn create(options: &Options) -> Result<Vec<PathBuf>, Diagnostic> {
+/// What `create` did.
+pub struct Created {
+    /// Relative to the site folder.
+    pub files: Vec<PathBuf>,
+    /// What the writer should do next (fill in a key the title did not name).
+    pub notes: Vec<String>,
+}
+
+/// Creates the page.
+pub fn create(options: &Options) -> Result<Created, Diagnostic> {
     let site = &options.site_dir;
     if !site.join(CONFIG_FILE).is_file() {
         return Err(Diagnostic::file(
@@ -94,9 +102,27 @@ pub fn create(options: &Options) -> Result<Vec<PathBuf>, Diagnostic> {
         organisation: &organisation,
     };
 
+    let mut notes = Vec::new();
     let files: Vec<(PathBuf, String)> = match options.kind {
-        Kind::Article => vec![(section.join(format!("{slug}.md")), article(&page))],
-        Kind::Factsheet => vec![(section.join(format!("{slug}.md")), factsheet(&page))],
+        Kind::Article => {
+            notes.push("It is a draft: preview it with `bundel serve --drafts`, and set `draft: false` when it is ready to publish.".to_string());
+            vec![(section.join(format!("{slug}.md")), article(&page))]
+        }
+        Kind::Factsheet => {
+            let path = section.join(format!("{slug}.md"));
+            let keys = factsheet_keys(site, &section, &title);
+            if let Some((_, hints)) = &keys {
+                for h in hints.iter().filter(|h| h.value.is_none()) {
+                    notes.push(format!(
+                        "Fill in `{}` in {}: the title names none of the values in the data (such as {}).",
+                        h.column,
+                        path.display(),
+                        h.examples.join(", ")
+                    ));
+                }
+            }
+            vec![(path, factsheet(&page, keys.as_ref()))]
+        }
         Kind::Portrait => {
             let series = next_series_number(&site.join(&section));
             vec![(
@@ -142,7 +168,25 @@ pub fn create(options: &Options) -> Result<Vec<PathBuf>, Diagnostic> {
             .map_err(|e| write_error(path, e))?;
         written.push(path.clone());
     }
-    Ok(written)
+    Ok(Created {
+        files: written,
+        notes,
+    })
+}
+
+/// For a factsheet in a section that generates pages from data: the full title and the key
+/// values its title names. A hand-written page with those values becomes the commentary of
+/// the generated factsheet.
+fn factsheet_keys(
+    site: &Path,
+    section: &Path,
+    title: &str,
+) -> Option<(String, Vec<crate::generate::KeyHint>)> {
+    let index = section.join("_index.md");
+    let text = std::fs::read_to_string(site.join(&index)).ok()?;
+    let front = content::frontmatter::parse(&text, &index).ok()?.front;
+    let data = crate::data::DataStore::load(site).ok()?;
+    crate::generate::key_hints(&front, &data, title)
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> Diagnostic {
@@ -331,16 +375,46 @@ pages: []\n---\n\n\
     )
 }
 
-fn factsheet(p: &Page) -> String {
+fn factsheet(p: &Page, keys: Option<&(String, Vec<crate::generate::KeyHint>)>) -> String {
+    let mut key_lines = String::new();
+    let mut title = p.title.to_string();
+    if let Some((full_title, hints)) = keys {
+        title = full_title.clone();
+        let names: Vec<&str> = hints.iter().map(|h| h.column.as_str()).collect();
+        let _ = writeln!(
+            key_lines,
+            "# Bij welke factsheet hoort deze toelichting? Schrijf {} precies zoals in de data.",
+            names.join(" en ")
+        );
+        for h in hints {
+            match &h.value {
+                Some(v) => {
+                    let _ = writeln!(key_lines, "{}: {}", h.column, quoted(v));
+                }
+                None => {
+                    let _ = writeln!(
+                        key_lines,
+                        "# Bijvoorbeeld: {}\n{}: \"\"",
+                        h.examples.join(", "),
+                        h.column
+                    );
+                }
+            }
+        }
+    }
+    let p = Page {
+        title: &title,
+        ..*p
+    };
     format!(
-        "---\n{title}{date}\
+        "---\n{title}{date}{key_lines}\
 # Eén of twee zinnen: wat laten de cijfers zien?\nsummary: \"\"\n---\n\n\
 <!-- Schrijf hieronder de toelichting bij de cijfers. -->\n",
         title = title_lines(
-            p,
+            &p,
             "Titel van de factsheet, bijvoorbeeld: Vsv in cijfers 2021/2022."
         ),
-        date = date_lines(p),
+        date = date_lines(&p),
     )
 }
 
@@ -366,7 +440,7 @@ mod tests {
             portrait(&p, 3),
             report(&p),
             publication(&p),
-            factsheet(&p),
+            factsheet(&p, None),
             first_chapter(),
         ] {
             let parsed = frontmatter::parse(&text, Path::new("x.md")).expect("valid front matter");
@@ -390,9 +464,9 @@ mod tests {
             slug: "2024-jaarverslag",
             ..page()
         };
-        let r = frontmatter::parse(&factsheet(&p), Path::new("x.md")).unwrap();
+        let r = frontmatter::parse(&factsheet(&p, None), Path::new("x.md")).unwrap();
         assert_eq!(r.front.slug.as_deref(), Some("2024-jaarverslag"));
-        let r = frontmatter::parse(&factsheet(&page()), Path::new("x.md")).unwrap();
+        let r = frontmatter::parse(&factsheet(&page(), None), Path::new("x.md")).unwrap();
         assert_eq!(r.front.slug, None);
     }
 

@@ -354,6 +354,65 @@ fn the_factsheet_says_whether_its_figures_are_real_and_where_they_come_from() {
 }
 
 #[test]
+fn bundel_new_factsheet_fills_in_the_key_values_its_title_names() {
+    let s = factsheet_site();
+    s.write("site.yaml", common::MINIMAL_CONFIG);
+    let out = s.bundel(&[
+        "new",
+        "factsheet",
+        "Súdwest-Fryslân 2019/2020",
+        "--section",
+        "vsv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Created content/vsv/sudwest-fryslan-2019-2020.md"),
+        "{}",
+        stdout(&out)
+    );
+    let file = s.path().join("content/vsv/sudwest-fryslan-2019-2020.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for line in [
+        "title: \"Vsv in cijfers Súdwest-Fryslân 2019/2020\"",
+        "regio: \"Súdwest-Fryslân\"",
+        "schooljaar: \"2019/2020\"",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+    // The writer adds a text; it lands on the generated factsheet, which keeps its summary.
+    std::fs::write(
+        &file,
+        format!("{text}\nDe regio daalt voor het derde jaar.\n"),
+    )
+    .unwrap();
+    s.build();
+    let doc = s.html("vsv/sudwest-fryslan/2019-2020/index.html");
+    assert_eq!(
+        texts(&doc, ".factsheet__commentary p"),
+        ["De regio daalt voor het derde jaar."]
+    );
+    assert!(!s.exists("vsv/sudwest-fryslan-2019-2020/index.html"));
+
+    // A title without a year: the command says what to fill in, and the build says where.
+    let out = s.bundel(&["new", "factsheet", "Toelichting Twente", "--section", "vsv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("Fill in `schooljaar` in content/vsv/toelichting-twente.md")
+            && said.contains("2020/2021"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(s.path().join("content/vsv/toelichting-twente.md")).unwrap();
+    assert!(text.contains("regio: \"Twente\""), "{text}");
+    let err = build_fails(&s);
+    assert!(
+        err.contains("content/vsv/toelichting-twente.md:")
+            && err.contains("regio = Twente, schooljaar = (empty)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_page_written_by_hand_becomes_the_commentary_of_its_factsheet() {
     let s = factsheet_site();
     // by key values, in a file with another name
