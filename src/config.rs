@@ -49,6 +49,10 @@ pub struct SiteConfig {
     /// Responsive sizes and WebP copies of images in page folders and `static/`.
     #[serde(default)]
     pub images: ImageSettings,
+    /// The picture a shared link shows when its page has none of its own: a file in
+    /// `static/` (`img/delen.png`), ideally 1200 by 630 pixels.
+    #[serde(default)]
+    pub share_image: Option<String>,
     /// Free-form values for templates: `config.extra.*`.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -147,12 +151,33 @@ impl SiteConfig {
                 ),
             )
         })?;
-        Self::parse(&text, &rel)
+        let mut config = Self::parse(&text, &rel)?;
+        if let Some(image) = &config.share_image {
+            let image = image.trim().trim_start_matches('/').to_string();
+            let inside = Path::new(&image)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if image.is_empty() || !inside || !site_dir.join("static").join(&image).is_file() {
+                let (l, c) = key_position(&text, "share_image").unwrap_or((0, 0));
+                return Err(Diagnostic::new(
+                    &rel,
+                    l,
+                    c,
+                    format!("`share_image`: there is no file `static/{image}`"),
+                )
+                .with_hint("put the picture in the static/ folder and name it from there: `share_image: img/delen.png`"));
+            }
+            config.share_image = Some(image);
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostic> {
-        let config: SiteConfig = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, 0))?;
+        let mut config: SiteConfig =
+            serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, 0))?;
         config.validate(text, file)?;
+        // Templates join it with paths (`config.base_url ~ "img/x.png"`).
+        config.base_url = config.base_url();
         Ok(config)
     }
 

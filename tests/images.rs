@@ -513,3 +513,43 @@ fn a_report_cover_image_is_shown_in_several_sizes_on_the_web_and_the_print_cover
     );
     assert!(err.contains("omslag.jpg"), "{err}");
 }
+
+#[test]
+fn pages_without_a_picture_share_the_site_image() {
+    let s = site();
+    s.write(
+        "site.yaml",
+        "title: Testsite\nbase_url: https://example.org/rmc\nshare_image: /img/delen.png\n",
+    );
+    s.write_bytes("static/img/delen.png", &png(1200, 630, 300));
+    s.build();
+    let og = |page: &str| attrs(&s.html(page), "meta[property=\"og:image\"]", "content");
+    assert_eq!(
+        og("nieuws/index.html"),
+        ["https://example.org/rmc/img/delen.png"]
+    );
+    // A page's own picture comes first.
+    assert_eq!(
+        og("nieuws/bezoek/index.html"),
+        ["https://example.org/rmc/nieuws/bezoek/klas.jpg"]
+    );
+
+    // A file that is not there is named, at its line in site.yaml.
+    s.write(
+        "site.yaml",
+        "title: Testsite\nbase_url: https://example.org/\nshare_image: img/weg.png\n",
+    );
+    let out = s.bundel(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.yaml:3:") && err.contains("static/img/weg.png"),
+        "{err}"
+    );
+    // and a path may not leave static/
+    s.write(
+        "site.yaml",
+        "title: Testsite\nbase_url: https://example.org/\nshare_image: ../site.yaml\n",
+    );
+    assert_eq!(s.bundel(&["build"]).status.code(), Some(1));
+}
