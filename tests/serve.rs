@@ -395,3 +395,40 @@ fn a_port_in_use_is_said_clearly() {
         "{err}"
     );
 }
+
+#[test]
+fn search_works_in_the_preview_and_follows_edits() {
+    let site = news_site();
+    let server = Server::start(&site);
+    assert_eq!(server.get("/zoeken/").status, 200);
+    let entry = |r: &Reply| -> (String, u64) {
+        let v: serde_json::Value = serde_json::from_str(&r.body)
+            .unwrap_or_else(|e| panic!("pagefind-entry.json: {e}\n{}", r.body));
+        let nl = &v["languages"]["nl"];
+        (
+            nl["hash"].as_str().unwrap_or_default().to_string(),
+            nl["page_count"].as_u64().unwrap_or(0),
+        )
+    };
+    let first = server.get("/pagefind/pagefind-entry.json");
+    assert_eq!(first.status, 200, "{}", first.body);
+    let (hash, pages) = entry(&first);
+    assert!(pages >= 2, "the home page and the news pages: {pages}");
+    let js = server.get("/pagefind/pagefind.js");
+    assert_eq!(js.status, 200);
+    assert_eq!(
+        js.header("Content-Type").as_deref(),
+        Some("text/javascript; charset=utf-8")
+    );
+
+    // After an edit the next search sees the new text: the index is made again.
+    site.write(
+        "content/nieuws/webinar.md",
+        "---\ntitle: Webinar aanvalsplan\ndate: 2021-09-21\nsummary: Een webinar.\n---\nNu met schoolmaatschappelijk werk.\n",
+    );
+    server.wait_for("/nieuws/webinar/", "the edited text", |r| {
+        r.body.contains("schoolmaatschappelijk")
+    });
+    let (new_hash, _) = entry(&server.get("/pagefind/pagefind-entry.json"));
+    assert_ne!(hash, new_hash, "the index follows the edit");
+}

@@ -78,6 +78,11 @@ pub fn answer(snapshot: &Snapshot, path: &str, query: Option<&str>, script: &str
         if let Some(bytes) = files.get(&key) {
             return file_answer(200, &key, bytes, snapshot, script);
         }
+        if key.starts_with(&format!("{}/", crate::search::BUNDLE_DIR)) {
+            if let Some(bytes) = snapshot.search_files().get(&key) {
+                return file_answer(200, &key, bytes, snapshot, script);
+            }
+        }
         if !key.ends_with('/') && files.contains_key(&format!("{key}/index.html")) {
             let location = match query {
                 Some(q) => format!("{path}/?{q}"),
@@ -297,6 +302,8 @@ mod tests {
             ),
             errors: Arc::new(errors),
             base_path: "/sub/".into(),
+            search: Arc::new(std::sync::OnceLock::new()),
+            language: "nl".into(),
         }
     }
 

@@ -15,11 +15,12 @@ use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::locale::Lang;
 use rebuild::{Builder, Files, Outcome, Reload};
 
 pub const DEFAULT_PORT: u16 = 1111;
@@ -53,6 +54,53 @@ pub(crate) struct Snapshot {
     pub errors: Arc<Vec<Diagnostic>>,
     /// Path part of `base_url`, also served, since the 404 page links from it.
     pub base_path: String,
+    /// The search index of `files`, made when a page first asks for it (see [`search_index`]).
+    pub search: Arc<OnceLock<Files>>,
+    /// The site's language code, for the search index.
+    pub language: String,
+}
+
+impl Snapshot {
+    /// The files of the search index (`pagefind/...`), made on first use.
+    pub fn search_files(&self) -> &Files {
+        self.search
+            .get_or_init(|| search_index(&self.files, &self.language))
+    }
+}
+
+/// The search index of a preview. It is made when the search page first loads it, not with
+/// every rebuild: indexing costs about 3 s per 1,000 pages, far more than an edit's rebuild.
+/// Every page is indexed except the one-page print views, which repeat their chapters, and
+/// the search page itself.
+fn search_index(files: &Files, language: &str) -> Files {
+    let search_page = Lang::from_code(language)
+        .map(|l| format!("{}index.html", crate::search::page_path(l)))
+        .unwrap_or_default();
+    let indexer = crate::search::Indexer::new(language);
+    for (key, bytes) in files {
+        let Some(path) = key.strip_suffix("index.html") else {
+            continue;
+        };
+        if *key == search_page
+            || path.ends_with("print/")
+            || !(path.is_empty() || path.ends_with('/'))
+        {
+            continue;
+        }
+        if let Ok(html) = std::str::from_utf8(bytes) {
+            indexer.add(path, html.to_string());
+        }
+    }
+    match indexer.finish() {
+        Ok(index) => index
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect(),
+        Err(e) => {
+            eprintln!("search: {e}");
+            Files::new()
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -72,6 +120,9 @@ impl Shared {
 
     fn publish(&self, files: Arc<Files>, errors: Vec<Diagnostic>) {
         let mut s = self.snapshot.write().expect("snapshot");
+        if !Arc::ptr_eq(&s.files, &files) {
+            s.search = Arc::new(OnceLock::new());
+        }
         s.files = files;
         s.errors = Arc::new(errors);
     }
@@ -104,9 +155,12 @@ pub fn run(options: &Options) -> Result<(), String> {
             options.site_dir.display()
         )
     })?;
-    let base_path = SiteConfig::load(&site_dir)
+    let config = SiteConfig::load(&site_dir).ok();
+    let base_path = config
+        .as_ref()
         .map(|c| c.base_path())
-        .unwrap_or_else(|_| "/".into());
+        .unwrap_or_else(|| "/".into());
+    let language = config.map(|c| c.language).unwrap_or_else(|| "nl".into());
 
     let mut builder = Builder::new(&site_dir, options.drafts);
     let first = builder.full();
@@ -135,6 +189,8 @@ pub fn run(options: &Options) -> Result<(), String> {
             files: builder.files(),
             errors: Arc::new(errors),
             base_path: base_path.clone(),
+            search: Arc::new(OnceLock::new()),
+            language,
         })),
         clients: Arc::new(Mutex::new(Vec::new())),
         instance: format!(
