@@ -6,6 +6,8 @@
 //! Needs Chromium, Java and Node (installed by `.ci/run`); the Node packages are installed
 //! here when missing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,33 +15,15 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn require(cmd: &str, install: &str) {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {cmd}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        found,
-        "`{cmd}` is needed for the accessibility gate: {install} (or run `bash .ci/run`)"
-    );
-}
-
 fn node_modules() {
-    require("node", "install Node.js 20 or newer");
-    require("chromium", "apt-get install -y chromium");
-    require("java", "apt-get install -y default-jre-headless");
-    let dir = repo().join("tests/browser");
-    if !dir.join("node_modules/axe-core").exists() || !dir.join("node_modules/vnu-jar").exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-            .env("PUPPETEER_SKIP_DOWNLOAD", "1")
-            .current_dir(&dir)
-            .status()
-            .expect("run npm");
-        assert!(status.success(), "npm ci in tests/browser failed");
-    }
+    common::browser_tools(
+        "the accessibility gate",
+        &[
+            ("node", "install Node.js 20 or newer"),
+            ("chromium", "apt-get install -y chromium"),
+            ("java", "apt-get install -y default-jre-headless"),
+        ],
+    );
 }
 
 fn run(script: &str, args: &[&str]) -> (bool, String) {

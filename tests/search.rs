@@ -159,31 +159,13 @@ fn repo() -> PathBuf {
 }
 
 fn node_modules() {
-    for (cmd, install) in [
-        ("node", "install Node.js 20 or newer"),
-        ("chromium", "apt-get install -y chromium"),
-    ] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {cmd}")])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        assert!(
-            found,
-            "`{cmd}` is needed for the search test: {install} (or run `bash .ci/run`)"
-        );
-    }
-    let dir = repo().join("tests/browser");
-    if !dir.join("node_modules/playwright-core").exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-            .env("PUPPETEER_SKIP_DOWNLOAD", "1")
-            .current_dir(&dir)
-            .status()
-            .expect("run npm");
-        assert!(status.success(), "npm ci in tests/browser failed");
-    }
+    common::browser_tools(
+        "the search test",
+        &[
+            ("node", "install Node.js 20 or newer"),
+            ("chromium", "apt-get install -y chromium"),
+        ],
+    );
 }
 
 #[test]

@@ -131,6 +131,14 @@ pub struct Images {
 
 const EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "gif", "webp", "svg"];
 
+/// The file of the page's folder that front matter `key` names (`photo: anna.jpg`).
+fn named_asset<'a>(page: &'a Page, key: &str) -> Option<&'a PathBuf> {
+    let name = page.front.extra_str(key)?;
+    page.assets
+        .iter()
+        .find(|a| a.file_name().is_some_and(|f| f == name))
+}
+
 fn extension(path: &str) -> String {
     Path::new(path)
         .extension()
@@ -278,11 +286,7 @@ impl Images {
 
     /// The portrait photo of a page (`photo:`), cut square around `photo_focus`.
     pub fn photo(&self, page: &Page) -> Option<Picture> {
-        let name = page.front.extra_str("photo")?;
-        let asset = page
-            .assets
-            .iter()
-            .find(|a| a.file_name().is_some_and(|f| f == name))?;
+        let asset = named_asset(page, "photo")?;
         let (fx, fy) = match page.front.extra.get("photo_focus") {
             None => (50, 50),
             Some(v) => match v.as_str().and_then(parse_focus) {
@@ -309,11 +313,7 @@ impl Images {
 
     /// The cover image of a report or publication (`cover:`), whole, at several widths.
     pub fn cover(&self, page: &Page) -> Option<Picture> {
-        let name = page.front.extra_str("cover")?;
-        let asset = page
-            .assets
-            .iter()
-            .find(|a| a.file_name().is_some_and(|f| f == name))?;
+        let asset = named_asset(page, "cover")?;
         let set = self.set(&asset_path(page, asset), Shape::Responsive)?;
         Some(self.picture(&set))
     }

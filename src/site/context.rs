@@ -101,6 +101,11 @@ pub fn page_summary<'a>(
             }
         })
         .collect();
+    // The file of the page's folder that front matter `key` names.
+    let named = |key: &str| {
+        let file = page.front.extra_str(key)?;
+        assets.iter().find(|a| a.name == file).cloned()
+    };
     let mut summary = PageSummary {
         title: &page.front.title,
         url: format!("{ROOT}{}", page.path),
@@ -134,22 +139,14 @@ pub fn page_summary<'a>(
                 Some(a)
             })
             .collect(),
-        photo: page
-            .front
-            .extra_str("photo")
-            .and_then(|f| assets.iter().find(|a| a.name == f).cloned())
-            .map(|mut a| {
-                a.image = images.photo(page);
-                a
-            }),
-        cover: page
-            .front
-            .extra_str("cover")
-            .and_then(|f| assets.iter().find(|a| a.name == f).cloned())
-            .map(|mut a| {
-                a.image = images.cover(page);
-                a
-            }),
+        photo: named("photo").map(|a| Asset {
+            image: images.photo(page),
+            ..a
+        }),
+        cover: named("cover").map(|a| Asset {
+            image: images.cover(page),
+            ..a
+        }),
         terms: taxonomies
             .iter()
             .map(|t| {

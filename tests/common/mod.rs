@@ -160,3 +160,34 @@ pub fn rows(doc: &scraper::Html, selector: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Makes sure the browser tests can run: the programs in `needed` (with how to install each)
+/// are on PATH, and `tests/browser/node_modules` is installed from its lock file. `purpose`
+/// names the test in the message.
+pub fn browser_tools(purpose: &str, needed: &[(&str, &str)]) {
+    for (cmd, install) in needed {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {cmd}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(
+            found,
+            "`{cmd}` is needed for {purpose}: {install} (or run `bash .ci/run`)"
+        );
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let installed = ["playwright-core", "axe-core", "vnu-jar"]
+        .iter()
+        .all(|m| dir.join("node_modules").join(m).exists());
+    if !installed {
+        let status = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .env("PUPPETEER_SKIP_DOWNLOAD", "1")
+            .current_dir(&dir)
+            .status()
+            .expect("run npm");
+        assert!(status.success(), "npm ci in tests/browser failed");
+    }
+}
