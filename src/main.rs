@@ -111,6 +111,20 @@ fn main() -> ExitCode {
 }
 
 fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode {
+    // Ctrl-C, SIGTERM, SIGHUP: remove the half-written staging folder, then stop.
+    let handler = ctrlc::set_handler(|| {
+        if bundel::output::abandon() {
+            eprintln!("\nInterrupted: the new site is in place.");
+        } else {
+            eprintln!(
+                "\nInterrupted: the site was not built; the previous output (if any) is unchanged."
+            );
+        }
+        std::process::exit(130);
+    });
+    if let Err(e) = handler {
+        eprintln!("warning: cannot clean up after Ctrl-C: {e}");
+    }
     let write = true;
     let options = BuildOptions {
         site_dir,
@@ -120,6 +134,9 @@ fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode 
     };
     match site::build(&options) {
         Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
             let ms = report.elapsed.as_millis();
             if write {
                 println!(
@@ -138,7 +155,11 @@ fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode 
         }
         Err(errors) => {
             eprintln!("{errors}");
-            if write {
+            let moved = errors
+                .0
+                .iter()
+                .any(|d| d.message.contains(bundel::output::PREVIOUS_MOVED));
+            if write && !moved {
                 eprintln!("The site was not built; the previous output (if any) is unchanged.");
             }
             ExitCode::FAILURE

@@ -49,6 +49,8 @@ pub struct BuildReport {
     pub files: usize,
     pub elapsed: Duration,
     pub output_dir: PathBuf,
+    /// Problems that did not stop the build (a previous output that could not be removed).
+    pub warnings: Vec<String>,
 }
 
 /// Everything read from disk, before rendering.
@@ -70,6 +72,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         let files = render_site(site_dir, &Sink::Discard)?;
         return Ok(report(files, start, output_dir));
     }
+    // Nothing is touched before the output folder is known to be safe to replace.
+    let target = crate::output::check_target(site_dir, &output_dir).map_err(Diagnostics::from)?;
     // With --pdf, find the engine before doing any work: a missing browser is reported at once.
     let engine = if options.pdf {
         let config = SiteConfig::load(site_dir).map_err(Diagnostics::from)?;
@@ -87,19 +91,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     } else {
         None
     };
-    let staging = Staging::begin(&output_dir).map_err(|e| {
+    let staging = Staging::begin(&target).map_err(|e| {
         Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
             .with_hint("check that the folder is writable, or choose another with --output")
     })?;
     let files = render_site_from(site_dir, &Sink::Disk(&staging), None, None, engine.as_ref())?;
-    staging.commit().map_err(|e| {
-        Diagnostic::file(
-            &output_dir,
-            format!("cannot replace the output folder: {e}"),
-        )
-        .with_hint("close programs that have files in it open and build again")
-    })?;
-    Ok(report(files, start, output_dir))
+    let warning = staging
+        .commit()
+        .map_err(|(message, hint)| Diagnostic::file(&output_dir, message).with_hint(hint))?;
+    let mut report = report(files, start, output_dir);
+    report.warnings.extend(warning);
+    Ok(report)
 }
 
 /// Builds the site into memory: site path (`nieuws/a/index.html`) -> file contents.
@@ -137,6 +139,7 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
         files: counts.1,
         elapsed: start.elapsed(),
         output_dir,
+        warnings: Vec::new(),
     }
 }
 
