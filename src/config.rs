@@ -54,7 +54,7 @@ pub struct SiteConfig {
     #[serde(default)]
     pub share_image: Option<String>,
     /// Free-form values for templates: `config.extra.*`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::text_keyed_mapping")]
     pub extra: serde_yaml::Mapping,
 }
 
@@ -309,6 +309,8 @@ pub fn yaml_error(file: &Path, e: &serde_yaml::Error, line_offset: usize) -> Dia
 fn yaml_hint(msg: &str) -> String {
     if msg.contains("unknown field") {
         "check the spelling of the key; the message lists the keys that are allowed".to_string()
+    } else if msg.contains("a key ") {
+        "every key is a name followed by a colon: `naam: waarde`".to_string()
     } else if msg.contains("mapping values are not allowed") {
         "a value containing `: ` must be quoted, e.g. `title: \"Vsv: de cijfers\"`".to_string()
     } else if msg.contains("did not find expected") || msg.contains("found character") {

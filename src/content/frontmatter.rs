@@ -63,7 +63,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let value: Value = if yaml.trim().is_empty() {
         Value::Mapping(Mapping::new())
     } else {
-        serde_yaml::from_str(yaml).map_err(|e| {
+        crate::yaml::from_str(yaml).map_err(|e| {
             vec![unclosed_quote(yaml, file).unwrap_or_else(|| yaml_error(file, &e, 1))]
         })?
     };

@@ -22,7 +22,7 @@ pub struct Fields<'a> {
 
 /// Parses `text` (the block body) as YAML.
 pub fn parse_yaml(text: &str, file: &Path, base: usize) -> Result<Value, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, base - 1))
+    crate::yaml::from_str(text).map_err(|e| yaml_error(file, &e, base - 1))
 }
 
 impl<'a> Fields<'a> {

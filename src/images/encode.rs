@@ -40,11 +40,15 @@ impl Format {
 
 /// The whole image, upright.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let mut decoder = ImageReader::new(Cursor::new(bytes))
+    // The caller checked the size the header claims; the limits hold the decoder to it.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(super::MAX_SIDE);
+    limits.max_image_height = Some(super::MAX_SIDE);
+    let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .into_decoder()
         .map_err(|e| e.to_string())?;
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);

@@ -38,6 +38,29 @@ pub const CACHE_DIR: &str = ".bundel-cache";
 /// Bumped when encoding changes, so old cache files are not reused (and get removed).
 const CACHE_VERSION: &str = "1";
 
+/// The largest image bundel decodes to make smaller copies: a side of at most this many
+/// pixels ...
+pub const MAX_SIDE: u32 = 16_384;
+/// ... and at most this many pixels in all (64 megapixels, more than a professional camera
+/// takes). Decoding needs up to 8 bytes a pixel, so this keeps one image under 512 MB; a
+/// small file can claim a huge size (a "decompression bomb").
+pub const MAX_PIXELS: u64 = 64_000_000;
+
+/// Why an image has no responsive copies.
+enum Problem {
+    /// Not an image bundel can read: linked as it is, with a warning.
+    Unreadable(String),
+    /// Larger than [`MAX_SIDE`] or [`MAX_PIXELS`]: an error, since reading it could take
+    /// minutes and gigabytes.
+    TooLarge { width: u32, height: u32 },
+}
+
+impl From<String> for Problem {
+    fn from(msg: String) -> Problem {
+        Problem::Unreadable(msg)
+    }
+}
+
 /// Widths of the square portrait crop: 160 px as shown, and for 2x and 3x screens.
 const PHOTO_WIDTHS: [u32; 3] = [160, 320, 480];
 
@@ -318,7 +341,7 @@ impl Images {
         Some(self.picture(&set))
     }
 
-    /// Mistakes in front matter (`photo_focus`), one per page.
+    /// Mistakes in front matter (`photo_focus`), one per page, and images too large to read.
     pub fn errors(&self) -> Vec<Diagnostic> {
         self.errors
             .lock()
@@ -418,7 +441,23 @@ impl Images {
         // pick up another page that needs the same image.
         cell.get_or_init(|| match self.make(site_path, file, shape) {
             Ok(set) => Some(Arc::new(set)),
-            Err(msg) => {
+            Err(Problem::TooLarge { width, height }) => {
+                let megapixels = (u64::from(width) * u64::from(height)).div_ceil(1_000_000);
+                let d = Diagnostic::file(
+                    file,
+                    format!(
+                        "the image is {width} × {height} pixels ({megapixels} megapixels); bundel reads images of at most {MAX_SIDE} pixels a side and {} megapixels",
+                        MAX_PIXELS / 1_000_000
+                    ),
+                )
+                .with_hint("resize the image in an image editor and save it again: 2400 pixels across is plenty for a web page, and for print");
+                self.errors
+                    .lock()
+                    .expect("image errors")
+                    .insert(file.clone(), d);
+                None
+            }
+            Err(Problem::Unreadable(msg)) => {
                 let d = Diagnostic::file(
                     file,
                     format!("cannot read the image ({msg}); it is linked without sizes"),
@@ -449,7 +488,7 @@ impl Images {
         }
     }
 
-    fn make(&self, site_path: &str, file: &Path, shape: Shape) -> Result<ImageSet, String> {
+    fn make(&self, site_path: &str, file: &Path, shape: Shape) -> Result<ImageSet, Problem> {
         let abs = self.site_dir.join(file);
         let ext = extension(site_path);
         let as_is = |width: u32, height: u32| ImageSet {
@@ -474,6 +513,12 @@ impl Images {
             "png" => Format::Png,
             _ => return Ok(as_is(w, h)),
         };
+        if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+            return Err(Problem::TooLarge {
+                width: w,
+                height: h,
+            });
+        }
         let webp_format = match fallback_format {
             Format::Png => Format::WebpLossless,
             _ => Format::WebpLossy,
@@ -525,7 +570,7 @@ impl Images {
         let crop_tag = crop.map_or(String::new(), |[x, y, s, _]| format!("c{x}_{y}_{s}-"));
         let quality = self.settings.quality;
         let mut decoded: Option<image::DynamicImage> = None;
-        let mut make_one = |tw: u32, format: Format| -> Result<(Data, u64), String> {
+        let mut make_one = |tw: u32, format: Format| -> Result<(Data, u64), Problem> {
             let th = height_for(tw);
             let key = format!(
                 "{CACHE_VERSION}-{hash:032x}-{crop_tag}{tw}x{th}-{}",

@@ -223,7 +223,7 @@ fn read_yaml_map(
     file: &Path,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<serde_yaml::Mapping> {
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+    match crate::yaml::from_str(text) {
         Ok(serde_yaml::Value::Mapping(m)) => Some(m),
         Ok(serde_yaml::Value::Null) => Some(serde_yaml::Mapping::new()),
         Ok(_) => {
