@@ -91,7 +91,9 @@ fn main() {
         let start = Instant::now();
         bytes = 0;
         for s in &specs {
-            bytes += black_box(render_svg(black_box(s)).expect("renders")).svg.len();
+            bytes += black_box(render_svg(black_box(s)).expect("renders"))
+                .svg
+                .len();
         }
         best = best.min(start.elapsed().as_secs_f64());
     }
