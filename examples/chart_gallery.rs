@@ -347,12 +347,18 @@ figure{{margin:0 0 28px}}figcaption{{font-weight:600;font-size:15px;margin-botto
         THEME_CSS
     );
     for (k, spec) in charts().iter().enumerate() {
-        let svg = render_svg(spec).unwrap_or_else(|e| panic!("{e}"));
-        eprintln!("{:>6} bytes  {}", svg.len(), spec.id);
+        let drawn = render_svg(spec).unwrap_or_else(|e| panic!("{e}"));
+        eprintln!("{:>6} bytes  {}", drawn.svg.len(), spec.id);
+        let notes: String = drawn
+            .notes
+            .iter()
+            .map(|n| format!("<p class=\"{}\">{}</p>", n.classes(), escape(&n.text)))
+            .collect();
         html.push_str(&format!(
-            "<figure><figcaption>Figuur {}. {}</figcaption>{svg}</figure>",
+            "<figure><figcaption>Figuur {}. {}</figcaption><div class=\"chart-frame\">{}{notes}</div></figure>",
             k + 1,
-            escape(&spec.title)
+            escape(&spec.title),
+            drawn.svg
         ));
     }
     html.push_str("</main></html>\n");

@@ -64,6 +64,56 @@ fn example_site_passes_axe_and_the_nu_html_checker() {
     assert!(ok, "Nu HTML Checker found errors:\n{report}");
 }
 
+/// One page of every kind the example site has.
+const PAGE_KINDS: &[&str] = &[
+    "./",
+    "nieuws/",
+    "nieuws/webinar-aanvalsplan/",
+    "nieuws/nieuwsbrief-met-gebundelde-kracht/",
+    "nieuws/pagina/2/",
+    "nieuws/archief/2022/",
+    "portretten/",
+    "portretten/anja-boschker/",
+    "rapporten/",
+    "rapporten/tussenevaluatie-2022/",
+    "rapporten/tussenevaluatie-2022/cijfers/",
+    "rapporten/tussenevaluatie-2022/print/",
+    "publicaties/met-gebundelde-kracht/",
+    "publicaties/met-gebundelde-kracht/vsv-in-cijfers/",
+    "publicaties/met-gebundelde-kracht/print/",
+    "factsheets/",
+    "factsheets/arnhem/2020-2021/",
+    "factsheets/achterhoek/2020-2021/",
+    "onderwerpen/",
+    "onderwerpen/vsv/",
+    "categorie/monitoring/",
+    "over-ons/",
+    "zoeken/",
+    "404.html",
+];
+
+#[test]
+fn tables_and_charts_read_right_on_a_phone_and_a_desktop() {
+    node_modules();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    build_example(&site);
+    let pages = PAGE_KINDS.join(",");
+    let (ok, report) = run(
+        "layout.mjs",
+        &[
+            site.to_str().unwrap(),
+            "--prefix",
+            "/rmc-achterhoek/",
+            "--pages",
+            &pages,
+            "--max-lines",
+            "rapporten/tussenevaluatie-2022/cijfers/#tbl-uitschrijvingen=2",
+        ],
+    );
+    assert!(ok, "layout gate failed:\n{report}");
+}
+
 #[test]
 fn the_gate_catches_deliberate_problems() {
     node_modules();

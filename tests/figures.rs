@@ -149,7 +149,7 @@ fn svg_parses_as_xml() {
         count += 1;
         rest = &rest[end..];
     }
-    assert_eq!(count, 4, "two charts, two layouts each");
+    assert_eq!(count, 6, "two charts, three layouts each");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Colours: parsing the theme's CSS colours and keeping marks and text legible on white.
+//! Colours: parsing the theme's CSS colours, keeping marks and text legible on white, and
+//! the look of each series (colour, marker, dash) so series differ without colour too.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Rgb(pub u8, pub u8, pub u8);
 
 pub(crate) const WHITE: Rgb = Rgb(255, 255, 255);
@@ -16,18 +17,21 @@ pub(crate) const BASELINE: Rgb = Rgb(0x33, 0x33, 0x33);
 /// of graphics needed to read the chart.
 pub(crate) const MUTED: Rgb = Rgb(0x94, 0x94, 0x94);
 
-/// Okabe–Ito hues, the light ones darkened so every mark keeps at least 3:1 against white
-/// (orange #E69F00 -> #C17A00, sky blue #56B4E9 -> #2A8BC4, yellow -> dark gold). The order
-/// puts the pair that stays most distinct under every colour-vision deficiency first.
-pub(crate) const DEFAULT_PALETTE: [Rgb; 8] = [
-    Rgb(0x00, 0x72, 0xb2), // blue
-    Rgb(0xc1, 0x7a, 0x00), // orange
-    Rgb(0x00, 0x9e, 0x73), // bluish green
-    Rgb(0xcc, 0x79, 0xa7), // reddish purple
-    Rgb(0xd5, 0x5e, 0x00), // vermillion
-    Rgb(0x2a, 0x8b, 0xc4), // sky blue
-    Rgb(0x8f, 0x7a, 0x00), // dark gold
-    Rgb(0x5e, 0x5e, 0x5e), // grey
+/// Ten hues that stay apart for most colour-vision deficiencies (the Okabe–Ito set, darkened
+/// where needed, plus four), each at least 3:1 against white and each passing 4.5:1 with
+/// white or with dark text, so a value can always be written inside its bar. The default
+/// theme uses the same list; series beyond the tenth also differ by marker, dash or hatch.
+pub(crate) const DEFAULT_PALETTE: [Rgb; 10] = [
+    Rgb(0x1f, 0x5f, 0x8b), // blue
+    Rgb(0xc2, 0x4e, 0x00), // vermillion
+    Rgb(0x24, 0x7a, 0x5c), // bluish green
+    Rgb(0x8a, 0x5a, 0xa6), // purple
+    Rgb(0xb8, 0x86, 0x0b), // dark gold (dark text)
+    Rgb(0x5c, 0x6b, 0x73), // slate
+    Rgb(0xc2, 0x18, 0x5b), // raspberry
+    Rgb(0x2a, 0x8b, 0xc4), // sky blue (dark text)
+    Rgb(0x6b, 0x8e, 0x23), // olive (dark text)
+    Rgb(0x8d, 0x6e, 0x63), // brown
 ];
 
 impl Rgb {
@@ -84,6 +88,65 @@ pub(crate) fn ink_on(fill: Rgb) -> Rgb {
 /// Whether text of `ink` on `fill` passes AA (4.5:1) and may be placed inside a bar.
 pub(crate) fn legible(ink: Rgb, fill: Rgb) -> bool {
     contrast(ink, fill) >= 4.5
+}
+
+/// A palette colour made fit for marks: at least 3:1 against white (WCAG 1.4.11), and
+/// either white or dark text passing 4.5:1 on it. Mid-tones such as `#2a8c6b` (4.15:1 with
+/// white, 4.20:1 with ink) pass neither, and a value written inside them would fail; they
+/// are darkened in small steps, keeping the hue, until white text passes.
+pub(crate) fn fit_for_marks(c: Rgb) -> Rgb {
+    let ok = |c: Rgb| contrast(c, WHITE) >= 3.0 && (legible(WHITE, c) || legible(INK_DARK, c));
+    let mut out = c;
+    let mut t = 0.0;
+    while !ok(out) && t < 1.0 {
+        t += 0.02;
+        out = c.mix(Rgb(0, 0, 0), t);
+    }
+    out
+}
+
+/// Shapes of line markers, one per series in turn, so lines differ without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum MarkerShape {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+    TriangleDown,
+}
+
+const SHAPES: [MarkerShape; 5] = [
+    MarkerShape::Circle,
+    MarkerShape::Square,
+    MarkerShape::Triangle,
+    MarkerShape::Diamond,
+    MarkerShape::TriangleDown,
+];
+
+/// Dash patterns of lines: solid for the first five series, then dashed, then dotted.
+const DASHES: [Option<&str>; 3] = [None, Some("7 4"), Some("2 4")];
+
+/// How one series looks: colour plus a second and third channel (marker and dash for
+/// lines, hatching for bars), so no two of the first thirty series look the same and the
+/// first ten differ even in greyscale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Look {
+    pub color: Rgb,
+    pub marker: MarkerShape,
+    pub dash: Option<&'static str>,
+    /// 0: plain fill; 1, 2: hatched, for bars whose colour repeats an earlier series'.
+    pub hatch: u8,
+}
+
+/// The look of series `i` with a palette of `palette.len()` colours.
+pub(crate) fn look(palette: &[Rgb], i: usize) -> Look {
+    let n = palette.len().max(1);
+    Look {
+        color: palette[i % n],
+        marker: SHAPES[i % SHAPES.len()],
+        dash: DASHES[(i / SHAPES.len()) % DASHES.len()],
+        hatch: ((i / n) % 3) as u8,
+    }
 }
 
 /// Parses the CSS colour forms a theme palette uses: `#rgb`, `#rrggbb`, `rgb(r, g, b)` and a
@@ -147,6 +210,56 @@ mod tests {
         }
         assert!(contrast(MUTED, WHITE) >= 3.0);
         assert!(contrast(INK_SOFT, WHITE) >= 4.5);
+    }
+
+    #[test]
+    fn marks_always_take_a_legible_label() {
+        // The mid-green of the old default theme passed neither white nor ink.
+        let green = Rgb(0x2a, 0x8c, 0x6b);
+        assert!(!legible(WHITE, green) && !legible(INK_DARK, green));
+        let fixed = fit_for_marks(green);
+        assert!(legible(ink_on(fixed), fixed));
+        assert!(contrast(fixed, WHITE) >= 3.0);
+        // Colours that already pass are kept; too light ones darkened to 3:1.
+        for c in DEFAULT_PALETTE {
+            assert_eq!(fit_for_marks(c), c, "{}", c.hex());
+            assert!(legible(ink_on(c), c), "{}", c.hex());
+        }
+        let pale = fit_for_marks(Rgb(0xdd, 0xee, 0xff));
+        assert!(contrast(pale, WHITE) >= 3.0 && legible(ink_on(pale), pale));
+        for r in (0..=255).step_by(15) {
+            for g in (0..=255).step_by(15) {
+                for b in (0..=255).step_by(51) {
+                    let c = fit_for_marks(Rgb(r, g, b));
+                    assert!(legible(ink_on(c), c) && contrast(c, WHITE) >= 3.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn looks_differ_beyond_the_palette() {
+        let six: Vec<Rgb> = DEFAULT_PALETTE[..6].to_vec();
+        // The seventh series repeats the first colour but neither its marker nor its fill.
+        let (a, g) = (look(&six, 0), look(&six, 6));
+        assert_eq!(a.color, g.color);
+        assert_ne!((a.marker, a.dash), (g.marker, g.dash));
+        assert_ne!(a.hatch, g.hatch);
+        // The first ten differ without colour: by marker and dash alone.
+        let shapes: std::collections::HashSet<_> = (0..10)
+            .map(|i| {
+                let l = look(&DEFAULT_PALETTE, i);
+                (l.marker, l.dash)
+            })
+            .collect();
+        assert_eq!(shapes.len(), 10);
+        let all: std::collections::HashSet<_> = (0..30)
+            .map(|i| {
+                let l = look(&six, i);
+                (l.color, l.marker, l.dash, l.hatch)
+            })
+            .collect();
+        assert_eq!(all.len(), 30);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Vertical columns, single or grouped, with optional per-category target markers.
 
-use super::color::{Rgb, BASELINE, INK, INK_DARK, INK_SOFT, MUTED, WHITE};
-use super::layout::{legend, place, target_text, wrap_labels, Axis, Style, Swatch};
-use super::scene::{Anchor, Label, Scene, Shape};
+use super::color::{ink_on, legible, Rgb, BASELINE, INK, INK_DARK, INK_SOFT, MUTED, WHITE};
+use super::layout::{
+    legend, place, settle, target_swatch, target_text, wrap_labels, Axis, Style, Swatch, ValueLabel,
+};
+use super::scene::{Anchor, Hatch, Label, Scene, Shape};
 use super::text::{self, CAP};
 use super::{Highlight, Prep};
 
@@ -18,19 +20,25 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     let mut items: Vec<(Swatch, String)> = Vec::new();
     if m > 1 {
         for (i, s) in spec.series.iter().enumerate() {
-            items.push((Swatch::Block(bar_color(p, i, None)), s.name.clone()));
+            items.push((
+                Swatch::Block(bar_color(p, i, None), p.look(i).hatch),
+                s.name.clone(),
+            ));
         }
     }
     if let Some(l) = p.category_target_label() {
-        items.push((Swatch::Marker, l.to_string()));
+        items.push((Swatch::Marker { vertical: false }, l.to_string()));
     }
     if !items.is_empty() {
         top += legend(&mut sc, st, &items, top) + 8.0;
     }
     if let Some(unit) = p.axis_title() {
-        sc.labels
-            .push(Label::new(st.edge, top + st.fs_small * CAP, unit, st.fs_small).fill(INK_SOFT));
-        top += st.lh_small() + 2.0;
+        sc.labels.push(
+            Label::new(st.edge, top + st.fs * CAP, unit, st.fs)
+                .fill(INK_SOFT)
+                .class("unit"),
+        );
+        top += st.lh + 2.0;
     }
 
     let mut lo: f64 = 0.0;
@@ -46,10 +54,10 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     }
 
     // Value labels replace the axis when every one fits over its column.
-    let fs_v = st.fs_small;
+    let fs = st.fs;
     let label_w = p
         .values()
-        .map(|v| text::width(&p.fmt.value(v), fs_v, false))
+        .map(|v| text::width(&p.fmt.value(v), fs, false))
         .fold(0.0, f64::max);
     let geo_plain = Geometry::new(st, st.edge, n, m);
     let fits = label_w <= geo_plain.label_room();
@@ -73,16 +81,15 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     let plot_left = if show_values {
         st.edge
     } else {
-        st.edge + axis.label_width(st.fs_small) + 6.0
+        st.edge + axis.label_width(fs) + 6.0
     };
     let geo = Geometry::new(st, plot_left, n, m);
     let right = st.w - st.edge;
 
-    let lh_v = st.lh_small();
-    let plot_top = top + if show_values { lh_v } else { st.fs_small * 0.6 };
+    let plot_top = top + if show_values { st.lh } else { fs * 0.6 };
     let plot_bottom = plot_top + st.plot_h;
     let neg_room = if show_values && axis.lo < 0.0 {
-        lh_v
+        st.lh
     } else {
         0.0
     };
@@ -91,101 +98,153 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
 
     axis.draw_y(&mut sc, st, plot_left, right, plot_top, plot_bottom);
 
-    // Category labels, wrapped to the slot.
+    // Category labels, wrapped to the slot; under them each category's target, with the
+    // marker drawn small beside it so the number reads as the target, not as the value.
     let room = geo.slot - 6.0;
-    let label_top = plot_bottom + 10.0 + st.fs * CAP;
-    let wrapped = wrap_labels(&spec.categories, room, st.fs, |j| {
-        p.is_highlight_category(j)
-    });
-    let mut max_lines = 1;
+    let label_top = plot_bottom + 10.0 + fs * CAP;
+    let wrapped = wrap_labels(&spec.categories, room, fs, |j| p.is_highlight_category(j));
+    let max_lines = wrapped.iter().map(Vec::len).max().unwrap_or(1);
     for (j, lines) in wrapped.into_iter().enumerate() {
-        let bold = p.is_highlight_category(j);
-        max_lines = max_lines.max(lines.len());
+        let bold = p.is_highlight_category(j) || p.pinned == Some(j);
         for (k, line) in lines.into_iter().enumerate() {
             sc.labels.push(
-                Label::new(geo.center(j), label_top + k as f64 * st.lh, line, st.fs)
+                Label::new(geo.center(j), label_top + k as f64 * st.lh, line, fs)
                     .anchor(Anchor::Middle)
                     .bold(bold)
-                    .fill(if p.muted_category(j) { INK_SOFT } else { INK }),
+                    .fill(if p.muted_category(j) { INK_SOFT } else { INK })
+                    .class("category"),
+            );
+        }
+    }
+    let target_row = p.category_target_label().is_some();
+    if target_row {
+        let base = label_top + max_lines as f64 * st.lh;
+        for j in 0..n {
+            let Some(t) = p.category_target(j) else {
+                continue;
+            };
+            let s = target_number(p, t);
+            let sw = 12.0;
+            let w = sw + 4.0 + text::width(&s, fs, false);
+            let x = geo.center(j) - w / 2.0;
+            target_swatch(&mut sc, x, base - fs * CAP / 2.0, sw, false);
+            sc.labels.push(
+                Label::new(x + sw + 4.0, base, s, fs)
+                    .fill(INK_SOFT)
+                    .class("target"),
             );
         }
     }
 
     for j in 0..n {
-        let target = p.category_target(j);
-        let (gl, gr) = (geo.bar_left(j, 0), geo.bar_left(j, m - 1) + geo.bar_w);
-        if let Some(t) = target {
+        if let Some(t) = p.category_target(j) {
+            let (gl, gr) = (geo.bar_left(j, 0), geo.bar_left(j, m - 1) + geo.bar_w);
             let yt = y_of(t);
-            sc.lines.push(Shape::Path {
-                pts: vec![(gl - 4.0, yt), (gr + 4.0, yt)],
-                stroke: INK_DARK,
-                width: 3,
-            });
+            sc.targets.push(Shape::line(
+                vec![(gl - 4.0, yt), (gr + 4.0, yt)],
+                INK_DARK,
+                3,
+            ));
         }
+    }
+    let mut pending: Vec<ValueLabel> = Vec::new();
+    for j in 0..n {
+        let target = p.category_target(j);
         for i in 0..m {
             let x = geo.bar_left(j, i);
             let cx = x + geo.bar_w / 2.0;
             let Some(v) = p.value(i, j) else {
                 // Absent, not zero: no bar, and a dash (or the words) where it would stand.
                 let words = p.no_data();
-                let text = if m == 1 && text::width(words, fs_v, false) <= geo.slot - 4.0 {
+                let text = if m == 1 && text::width(words, fs, false) <= geo.slot - 4.0 {
                     words
                 } else {
                     "–"
                 };
                 sc.labels.push(
-                    Label::new(cx, y0 - 5.0, text, fs_v)
+                    Label::new(cx, y0 - 5.0, text, fs)
                         .anchor(Anchor::Middle)
-                        .fill(INK_SOFT),
+                        .fill(INK_SOFT)
+                        .class("missing"),
                 );
                 continue;
             };
             let yv = y_of(v);
+            let fill = bar_color(p, i, Some(j));
+            let hatch = p.look(i).hatch;
             sc.marks.push(Shape::Rect {
                 x0: x,
                 y0,
                 x1: x + geo.bar_w,
                 y1: yv,
-                fill: bar_color(p, i, Some(j)),
+                fill,
             });
-            if show_values {
-                let ink = if p.muted_category(j) || p.muted_series(i) {
-                    INK_SOFT
-                } else {
-                    INK
-                };
-                let base = if v >= 0.0 {
-                    // Above the bar, and above its target marker when that sits higher.
-                    let above =
-                        target.map_or(yv, |t| if t >= v { yv.min(y_of(t) - 1.5) } else { yv });
-                    above - 5.0
-                } else {
-                    yv + 5.0 + fs_v * CAP
-                };
-                sc.labels.push(
-                    Label::new(cx, base, p.fmt.value(v), fs_v)
-                        .anchor(Anchor::Middle)
-                        .fill(ink),
-                );
+            if hatch > 0 {
+                sc.hatches.push(Hatch {
+                    x0: x,
+                    y0,
+                    x1: x + geo.bar_w,
+                    y1: yv,
+                    kind: hatch,
+                });
             }
+            if !show_values {
+                continue;
+            }
+            let ink = if p.muted_category(j) || p.muted_series(i) {
+                INK_SOFT
+            } else {
+                INK
+            };
+            let s = p.fmt.value(v);
+            let tw = text::width(&s, fs, false);
+            let spot = |y: f64, c: Rgb| {
+                Label::new(cx, y, s.clone(), fs)
+                    .anchor(Anchor::Middle)
+                    .fill(c)
+                    .class("value")
+            };
+            let mut spots = Vec::new();
+            let inside_ink = ink_on(fill);
+            let inside_ok = hatch == 0
+                && legible(inside_ink, fill)
+                && tw + 4.0 <= geo.bar_w
+                && (yv - y0).abs() >= fs + 10.0;
+            if v >= 0.0 {
+                spots.push(spot(yv - 5.0, ink));
+                if inside_ok {
+                    spots.push(spot(yv + 6.0 + fs * CAP, inside_ink));
+                }
+                // Above a target marker that sits over the column.
+                if let Some(t) = target.filter(|t| *t > v) {
+                    spots.push(spot(y_of(t) - 6.5, ink));
+                }
+            } else {
+                spots.push(spot(yv + 5.0 + fs * CAP, ink));
+                if inside_ok {
+                    spots.push(spot(yv - 6.0, inside_ink));
+                }
+            }
+            pending.push(ValueLabel {
+                text: s.clone(),
+                spots,
+                series: i,
+                category: j,
+                priority: p.is_highlight_category(j) || p.highlight == Highlight::Series(i),
+                own: Some((x.min(x + geo.bar_w), x + geo.bar_w, yv.min(y0), yv.max(y0))),
+            });
         }
     }
 
     if axis.lo <= 0.0 && axis.hi >= 0.0 {
-        sc.axis.push(Shape::Path {
-            pts: vec![(plot_left, y0), (right, y0)],
-            stroke: BASELINE,
-            width: 1,
-        });
+        sc.axis
+            .push(Shape::line(vec![(plot_left, y0), (right, y0)], BASELINE, 1));
     }
 
     if let Some(t) = &spec.target {
         let yt = y_of(t.value);
-        sc.dashed.push(Shape::Path {
-            pts: vec![(plot_left, yt), (right, yt)],
-            stroke: INK,
-            width: 2,
-        });
+        sc.dashed
+            .push(Shape::line(vec![(plot_left, yt), (right, yt)], INK, 2));
         let label = if t.label.trim().is_empty() {
             match spec.lang {
                 crate::locale::Lang::Nl => "Streefcijfer",
@@ -196,9 +255,13 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         };
         let s = target_text(label, t.value, &p.fmt);
         let above = yt - 6.0;
-        let below = yt + 6.0 + st.fs_small * CAP;
-        let spot =
-            |x: f64, y: f64, a: Anchor| Label::new(x, y, s.clone(), st.fs_small).anchor(a).halo();
+        let below = yt + 6.0 + fs * CAP;
+        let spot = |x: f64, y: f64, a: Anchor| {
+            Label::new(x, y, s.clone(), fs)
+                .anchor(a)
+                .halo()
+                .class("target")
+        };
         // At either end of the line, else over a column that does not reach it.
         let mut spots = vec![
             spot(right, above, Anchor::End),
@@ -213,20 +276,39 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         let label = place(&sc, spots);
         sc.labels.push(label);
     }
+    settle(&mut sc, pending);
 
-    sc.h = (label_top + (max_lines - 1) as f64 * st.lh + st.fs * 0.3 + st.edge).ceil();
+    let lines = max_lines + usize::from(target_row);
+    sc.h = (label_top + (lines - 1) as f64 * st.lh + fs * 0.3 + st.edge).ceil();
     sc
 }
 
-/// Whether every category label fits under its column in at most three lines without
-/// cutting a word. When it does not, the compact layout turns the columns into horizontal
-/// bars, where long and many labels have room.
+/// A per-category target as the targets were set: all with the decimals the most precise
+/// one needs ("1,0%" beside "26,4%", not "1%").
+pub(crate) fn target_number(p: &Prep, t: f64) -> String {
+    let decimals = (0..p.n())
+        .filter_map(|j| p.category_target(j))
+        .map(|v| crate::locale::decimals_needed(v, 2))
+        .max()
+        .unwrap_or(0);
+    p.fmt.with(t, decimals)
+}
+
+/// Whether every category label (and its target) fits under its column in at most three
+/// lines without cutting a word. When it does not, narrow layouts turn the columns into
+/// horizontal bars, where long and many labels have room.
 pub(crate) fn labels_fit(p: &Prep, st: &Style) -> bool {
     let geo = Geometry::new(st, st.edge + 30.0, p.n(), p.m());
     let room = geo.slot - 6.0;
-    p.spec.categories.iter().all(|c| {
-        text::widest_piece(c, st.fs, true) <= room && text::wrap(c, room, st.fs, true).len() <= 3
-    })
+    let targets_fit = (0..p.n()).all(|j| {
+        p.category_target(j)
+            .is_none_or(|t| 16.0 + text::width(&target_number(p, t), st.fs, false) <= room)
+    });
+    targets_fit
+        && p.spec.categories.iter().all(|c| {
+            text::widest_piece(c, st.fs, true) <= room
+                && text::wrap(c, room, st.fs, true).len() <= 3
+        })
 }
 
 /// Horizontal placement of slots and bars.
@@ -278,7 +360,7 @@ impl Geometry {
 
 /// A bar's fill: its series colour; with a highlighted category a single series shows
 /// that category in the theme colour and the rest grey, and grouped bars tint the others;
-/// with a highlighted series the other series are tinted.
+/// with a highlighted series the other series are tinted. Every fill takes a legible label.
 pub(crate) fn bar_color(p: &Prep, i: usize, cat: Option<usize>) -> Rgb {
     let tint = |c: Rgb| c.mix(WHITE, 0.55);
     let base = if p.muted_series(i) {
@@ -286,7 +368,7 @@ pub(crate) fn bar_color(p: &Prep, i: usize, cat: Option<usize>) -> Rgb {
     } else {
         p.color(i)
     };
-    match (p.highlight, cat) {
+    let c = match (p.highlight, cat) {
         (Highlight::Category(h), Some(j)) if j != h => {
             if p.m() == 1 {
                 MUTED
@@ -295,5 +377,18 @@ pub(crate) fn bar_color(p: &Prep, i: usize, cat: Option<usize>) -> Rgb {
             }
         }
         _ => base,
+    };
+    readable_tint(c)
+}
+
+/// Tints are light, but one could land in the band where neither white nor dark text
+/// reads; lighten it out of there (a tint is context, not a mark that needs 3:1).
+fn readable_tint(c: Rgb) -> Rgb {
+    let mut out = c;
+    let mut t = 0.0;
+    while !legible(ink_on(out), out) && t < 1.0 {
+        t += 0.02;
+        out = c.mix(WHITE, t);
     }
+    out
 }

@@ -1,22 +1,23 @@
 //! Pieces every chart layout shares: sizes per layout, the legend, label dodging, the
 //! value axis.
 
-use super::color::{Rgb, GRID, INK, INK_DARK, INK_SOFT};
+use super::color::{Look, Rgb, GRID, INK, INK_DARK, INK_SOFT, WHITE};
 use super::scale::{nice_ticks, Fmt};
-use super::scene::{Anchor, Label, Scene, Shape};
+use super::scene::{overlaps, Anchor, Hatch, Label, Scene, Shape, Unlabelled};
 use super::text::{self, CAP};
 use super::Layout;
 
-/// Sizes of one layout, in SVG user units.
+/// Sizes of one layout, in SVG user units (CSS pixels: drawings are shown at their size).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Style {
     pub w: f64,
+    /// The phone layout: fewer ticks, tighter rows, labels above bars when long.
     pub compact: bool,
-    /// Labels, legend, value labels.
+    /// Columns whose labels do not fit under them become horizontal bars.
+    pub bars_when_crowded: bool,
+    /// All chart text: labels, ticks, legend, values ([`super::TEXT_PX`]).
     pub fs: f64,
-    /// Tick labels and line-chart category labels.
-    pub fs_small: f64,
-    /// Line height for `fs`.
+    /// Line height of chart text.
     pub lh: f64,
     /// Room kept free at the edges so halos and strokes are not cut off.
     pub edge: f64,
@@ -26,45 +27,48 @@ pub(crate) struct Style {
 
 impl Style {
     pub(crate) fn new(layout: Layout) -> Style {
+        let fs = super::TEXT_PX;
+        let lh = (fs * 1.3).round();
         match layout {
-            // Shown on phones. On a 360 px screen (the most common Android width; 328 px
-            // of container) 13-unit labels render at 12.5 px and 12-unit ticks at 11.6 px;
-            // on a 375 px screen at 13.1 and 12.1 px; even at 320 px they stay near 11 px.
             Layout::Compact => Style {
                 w: super::COMPACT_WIDTH,
                 compact: true,
-                fs: 13.0,
-                fs_small: 12.0,
-                lh: 16.0,
+                bars_when_crowded: true,
+                fs,
+                lh,
                 edge: 2.0,
                 plot_h: 190.0,
             },
-            // Shown from 540 px of container; in a 720 px column 14 units render at 14.8 px.
+            Layout::Medium => Style {
+                w: super::MEDIUM_WIDTH,
+                compact: false,
+                bars_when_crowded: true,
+                fs,
+                lh,
+                edge: 2.0,
+                plot_h: 220.0,
+            },
             Layout::Wide => Style {
                 w: super::WIDE_WIDTH,
                 compact: false,
-                fs: 14.0,
-                fs_small: 13.0,
-                lh: 18.0,
+                bars_when_crowded: false,
+                fs,
+                lh,
                 edge: 2.0,
                 plot_h: 250.0,
             },
         }
     }
-
-    pub(crate) fn lh_small(&self) -> f64 {
-        (self.fs_small * 1.3).round()
-    }
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum Swatch {
-    /// A filled square, for bars and segments.
-    Block(Rgb),
-    /// A short thick line, for line series.
-    Line(Rgb),
-    /// The per-category target marker drawn across bars.
-    Marker,
+    /// A filled square, for bars and segments (hatched when the colour repeats).
+    Block(Rgb, u8),
+    /// A short line with its marker and dash, for line series.
+    Line(Look, bool),
+    /// The per-category target marker: across columns (horizontal) or across bars.
+    Marker { vertical: bool },
 }
 
 /// Lays out legend entries in rows from the left edge, starting at `top`; returns the
@@ -75,15 +79,17 @@ pub(crate) fn legend(sc: &mut Scene, st: &Style, items: &[(Swatch, String)], top
     }
     let gap = if st.compact { 14.0 } else { 18.0 };
     let sw = st.fs * 0.85;
-    let max_text = st.w - 2.0 * st.edge - sw * 1.6 - 6.0;
+    let max_text = st.w - 2.0 * st.edge - sw * 2.0 - 6.0;
     let mut x = st.edge;
     let mut row_top = top;
     for (swatch, name) in items {
         let lines = text::wrap(name, max_text, st.fs, false);
         let tw = text::max_width(&lines, st.fs, false);
         let sww = match swatch {
-            Swatch::Block(_) => sw,
-            Swatch::Line(_) | Swatch::Marker => sw * 1.6,
+            Swatch::Block(..) => sw,
+            Swatch::Marker { vertical: true } => sw * 0.6,
+            Swatch::Line(..) => sw * 2.0,
+            Swatch::Marker { .. } => sw * 1.6,
         };
         let item_w = sww + 6.0 + tw;
         if x > st.edge && x + item_w > st.w - st.edge {
@@ -92,36 +98,136 @@ pub(crate) fn legend(sc: &mut Scene, st: &Style, items: &[(Swatch, String)], top
         }
         let cy = row_top + st.lh / 2.0;
         match swatch {
-            Swatch::Block(c) => sc.marks.push(Shape::Rect {
-                x0: x,
-                y0: cy - sw / 2.0,
-                x1: x + sw,
-                y1: cy + sw / 2.0,
-                fill: *c,
-            }),
-            Swatch::Line(c) => sc.lines.push(Shape::Path {
-                pts: vec![(x, cy), (x + sww, cy)],
-                stroke: *c,
-                width: 3,
-            }),
-            Swatch::Marker => sc.lines.push(Shape::Path {
-                pts: vec![(x + 2.0, cy), (x + sww - 2.0, cy)],
-                stroke: INK_DARK,
-                width: 3,
-            }),
+            Swatch::Block(c, hatch) => {
+                sc.marks.push(Shape::Rect {
+                    x0: x,
+                    y0: cy - sw / 2.0,
+                    x1: x + sw,
+                    y1: cy + sw / 2.0,
+                    fill: *c,
+                });
+                if *hatch > 0 {
+                    sc.hatches.push(Hatch {
+                        x0: x,
+                        y0: cy - sw / 2.0,
+                        x1: x + sw,
+                        y1: cy + sw / 2.0,
+                        kind: *hatch,
+                    });
+                }
+            }
+            Swatch::Line(look, marker) => {
+                sc.lines.push(Shape::Path {
+                    pts: vec![(x, cy), (x + sww, cy)],
+                    stroke: look.color,
+                    width: 3,
+                    dash: look.dash,
+                });
+                if *marker {
+                    dot(sc, x + sww / 2.0, cy, 3.5, *look);
+                }
+            }
+            Swatch::Marker { vertical } => target_swatch(sc, x, cy, sww, *vertical),
         }
         for (i, line) in lines.iter().enumerate() {
-            sc.labels.push(Label::centered(
-                x + sww + 6.0,
-                cy + i as f64 * st.lh,
-                line.clone(),
-                st.fs,
-            ));
+            sc.labels.push(
+                Label::centered(x + sww + 6.0, cy + i as f64 * st.lh, line.clone(), st.fs)
+                    .class("legend"),
+            );
         }
         row_top += (lines.len() - 1) as f64 * st.lh;
         x += item_w + gap;
     }
     row_top + st.lh - top
+}
+
+/// The per-category target marker in small, `w` wide from `x`, centred on `cy`.
+pub(crate) fn target_swatch(sc: &mut Scene, x: f64, cy: f64, w: f64, vertical: bool) {
+    let pts = if vertical {
+        vec![(x + w / 2.0, cy - 6.0), (x + w / 2.0, cy + 6.0)]
+    } else {
+        vec![(x + 1.0, cy), (x + w - 1.0, cy)]
+    };
+    sc.targets.push(Shape::line(pts, INK_DARK, 3));
+}
+
+/// A line marker with a white ring, so it stands out where lines cross.
+pub(crate) fn dot(sc: &mut Scene, x: f64, y: f64, r: f64, look: Look) {
+    sc.dots.push(Shape::Dot {
+        x,
+        y,
+        r: r + 1.5,
+        fill: WHITE,
+        shape: look.marker,
+    });
+    sc.dots.push(Shape::Dot {
+        x,
+        y,
+        r,
+        fill: look.color,
+        shape: look.marker,
+    });
+}
+
+/// A value label that may be moved to another spot, or left out (and listed in the note)
+/// when every spot collides with a target, a reference line, a bar or another label.
+pub(crate) struct ValueLabel {
+    /// The value as written, for the note when it cannot be placed.
+    pub text: String,
+    /// Spots in order of preference.
+    pub spots: Vec<Label>,
+    pub series: usize,
+    pub category: usize,
+    /// Drawn first, so the highlighted series keeps its labels.
+    pub priority: bool,
+    /// The bar this value belongs to: its spots may lie on it.
+    pub own: Option<(f64, f64, f64, f64)>,
+}
+
+/// Places value labels by rule: each at its first spot that stays inside the drawing and
+/// clear of targets, reference lines, other bars and every label placed before it.
+/// Labels with no such spot are recorded in `sc.unlabelled`, never dropped silently.
+pub(crate) fn settle(sc: &mut Scene, mut pending: Vec<ValueLabel>) {
+    pending.sort_by_key(|v| !v.priority);
+    let targets = sc.target_boxes();
+    let bars: Vec<(f64, f64, f64, f64)> = sc
+        .marks
+        .iter()
+        .filter(|s| matches!(s, Shape::Rect { .. }))
+        .map(Shape::bbox)
+        .collect();
+    for v in pending {
+        let clear = |l: &Label, labels: &[Label]| {
+            let b = bbox(l);
+            b.0 >= 0.0
+                && b.1 <= sc.w
+                && !targets.iter().any(|t| overlaps(b, *t))
+                && !bars.iter().any(|r| {
+                    let own = v.own.is_some_and(|o| {
+                        (o.0 - r.0).abs() < 0.01
+                            && (o.2 - r.2).abs() < 0.01
+                            && (o.1 - r.1).abs() < 0.01
+                    });
+                    !own && overlaps(b, shrink(*r))
+                })
+                && !labels
+                    .iter()
+                    .any(|o| !o.text.is_empty() && overlaps(b, bbox(o)))
+        };
+        match v.spots.iter().find(|l| clear(l, &sc.labels)) {
+            Some(l) => sc.labels.push(l.clone()),
+            None => sc.unlabelled.push(Unlabelled {
+                series: v.series,
+                category: v.category,
+                text: v.text,
+            }),
+        }
+    }
+}
+
+/// A bar's box less a hairline, so a label touching its edge does not count as on it.
+fn shrink(r: (f64, f64, f64, f64)) -> (f64, f64, f64, f64) {
+    (r.0 + 0.5, r.1 - 0.5, r.2 + 0.5, r.3 - 0.5)
 }
 
 /// Moves labels apart vertically so none overlap, each as close as possible to where it
@@ -244,16 +350,13 @@ impl Axis {
         for (v, s) in &self.ticks {
             let y = self.map(*v, bottom, top);
             if *v != 0.0 {
-                sc.grid.push(Shape::Path {
-                    pts: vec![(x0, y), (x1, y)],
-                    stroke: GRID,
-                    width: 1,
-                });
+                sc.grid.push(Shape::line(vec![(x0, y), (x1, y)], GRID, 1));
             }
             sc.labels.push(
-                Label::centered(x0 - 6.0, y, s.clone(), st.fs_small)
+                Label::centered(x0 - 6.0, y, s.clone(), st.fs)
                     .anchor(Anchor::End)
-                    .fill(INK_SOFT),
+                    .fill(INK_SOFT)
+                    .class("tick"),
             );
         }
     }
@@ -271,16 +374,14 @@ impl Axis {
         for (v, s) in &self.ticks {
             let x = self.map(*v, left, right);
             if *v != 0.0 {
-                sc.grid.push(Shape::Path {
-                    pts: vec![(x, top), (x, bottom)],
-                    stroke: GRID,
-                    width: 1,
-                });
+                sc.grid
+                    .push(Shape::line(vec![(x, top), (x, bottom)], GRID, 1));
             }
             sc.labels.push(
-                Label::new(x, bottom + 6.0 + st.fs_small * CAP, s.clone(), st.fs_small)
+                Label::new(x, bottom + 6.0 + st.fs * CAP, s.clone(), st.fs)
                     .anchor(Anchor::Middle)
-                    .fill(INK_SOFT),
+                    .fill(INK_SOFT)
+                    .class("tick"),
             );
         }
     }
@@ -317,11 +418,16 @@ pub(crate) fn wrap_labels(
     out
 }
 
-/// The first of `candidates` that overlaps no bar and no label already placed (or the
-/// first, when all do): for labels such as a target's, which have several good spots.
+/// The first of `candidates` that overlaps no bar, no target marker and no label already
+/// placed (or the first, when all do): for labels such as a target's, which have several
+/// good spots.
 pub(crate) fn place(sc: &Scene, candidates: Vec<Label>) -> Label {
+    let markers: Vec<_> = sc.targets.iter().map(Shape::bbox).collect();
     let hit = |l: &Label| {
         let (x0, x1, y0, y1) = bbox(l);
+        if markers.iter().any(|m| overlaps((x0, x1, y0, y1), *m)) {
+            return true;
+        }
         let rect_hit = sc.marks.iter().any(|s| match s {
             Shape::Rect {
                 x0: a,

@@ -1,13 +1,17 @@
 //! Line charts: lines over ordered categories, labelled at their ends.
 
-use super::color::{Rgb, BASELINE, INK, INK_SOFT, MUTED, WHITE};
-use super::layout::{block_baselines, dodge, legend, series_ink, wrap_labels, Axis, Style, Swatch};
+use super::color::{Look, Rgb, BASELINE, INK, INK_DARK, INK_SOFT, MUTED};
+use super::layout::{
+    block_baselines, dodge, dot, legend, series_ink, settle, wrap_labels, Axis, Style, Swatch,
+    ValueLabel,
+};
 use super::scene::{Anchor, Label, Scene, Shape};
 use super::text::{self, CAP};
 use super::{Highlight, Prep};
 
-/// More series than this get a legend instead of labels at the line ends.
-const MAX_DIRECT_LABELS: usize = 5;
+/// More series than this always get a legend; fewer get labels at the line ends when
+/// those fit beside the plot.
+const MAX_DIRECT_LABELS: usize = 10;
 
 /// One piece of an end label: text and weight.
 type Seg = (String, bool);
@@ -27,48 +31,27 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         w: st.w,
         ..Scene::default()
     };
-    let colors: Vec<Rgb> = (0..m).map(|i| line_color(p, i)).collect();
-    let direct = m <= MAX_DIRECT_LABELS;
-
-    let mut top = st.edge;
-    if !direct {
-        let items: Vec<(Swatch, String)> = (0..m)
-            .map(|i| (Swatch::Line(colors[i]), spec.series[i].name.clone()))
-            .collect();
-        top += legend(&mut sc, st, &items, top) + 6.0;
-    }
-    if let Some(unit) = p.axis_title() {
-        sc.labels
-            .push(Label::new(st.edge, top + st.fs_small * CAP, unit, st.fs_small).fill(INK_SOFT));
-        top += st.lh_small() + 2.0;
-    }
-    // Room for the top tick label, which is centred on the top gridline.
-    let plot_top = top + st.fs_small * 0.6;
-    let plot_bottom = plot_top + st.plot_h;
-
-    let axis = value_axis(p, st);
-    let plot_left = st.edge + axis.label_width(st.fs_small) + 6.0;
+    let looks: Vec<Look> = (0..m).map(|i| line_look(p, i)).collect();
+    let markers = n <= if st.compact { 8 } else { 14 };
 
     // End labels decide how much room the plot leaves on the right.
     let show_end_values = spec.value_labels != Some(false);
     let cap = st.w * if st.compact { 0.3 } else { 0.24 };
     let mut ends: Vec<EndLabel> = Vec::new();
-    if direct {
-        for (i, (ser, color)) in spec.series.iter().zip(&colors).enumerate() {
-            let Some(v) = ser.values.iter().rev().find_map(|v| *v) else {
-                continue;
-            };
-            let value = show_end_values.then(|| p.fmt.value(v));
-            ends.push(EndLabel {
-                lines: end_lines(&ser.name, true, value, cap, st.fs),
-                ink: if p.muted_series(i) {
-                    INK_SOFT
-                } else {
-                    series_ink(*color)
-                },
-                want: v,
-            });
-        }
+    for (i, (ser, look)) in spec.series.iter().zip(&looks).enumerate() {
+        let Some(v) = ser.values.iter().rev().find_map(|v| *v) else {
+            continue;
+        };
+        let value = show_end_values.then(|| p.fmt.value(v));
+        ends.push(EndLabel {
+            lines: end_lines(&ser.name, true, value, cap, st.fs),
+            ink: if p.muted_series(i) {
+                INK_SOFT
+            } else {
+                series_ink(look.color)
+            },
+            want: v,
+        });
     }
     let target = spec.target.as_ref().map(|t| {
         let name = if t.label.trim().is_empty() {
@@ -78,28 +61,78 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
         };
         (t.value, name)
     });
-    let path_target = p.category_target_label().map(|l| {
-        let last = (0..n).rev().find_map(|j| p.category_target(j));
-        (last, l.to_string())
+    // The target path is labelled with its last value; when the last category has no
+    // target, with the category it belongs to, so "1,9%" is not read as this year's.
+    let path_target = p.category_target_label().and_then(|l| {
+        let last = (0..n).rev().find(|&j| p.category_target(j).is_some())?;
+        Some((p.category_target(last)?, l.to_string(), last))
     });
-    if direct {
-        if let Some((v, name)) = &target {
-            let value = Some(p.fmt.with(*v, crate::locale::decimals_needed(*v, 2)));
-            ends.push(EndLabel {
-                lines: end_lines(name, false, value, cap, st.fs),
-                ink: INK,
-                want: *v,
-            });
-        }
-        if let Some((Some(v), name)) = &path_target {
-            let value = Some(p.fmt.with(*v, crate::locale::decimals_needed(*v, 2)));
-            ends.push(EndLabel {
-                lines: end_lines(name, false, value, cap, st.fs),
-                ink: INK,
-                want: *v,
-            });
-        }
+    if let Some((v, name)) = &target {
+        let value = p.fmt.with(*v, crate::locale::decimals_needed(*v, 2));
+        ends.push(EndLabel {
+            lines: end_lines(name, false, Some(value), cap, st.fs),
+            ink: INK,
+            want: *v,
+        });
     }
+    if let Some((v, name, last)) = &path_target {
+        let mut value = super::column::target_number(p, *v);
+        if *last != n - 1 {
+            value = match spec.lang {
+                crate::locale::Lang::Nl => format!("{value} in {}", spec.categories[*last]),
+                crate::locale::Lang::En => format!("{value} in {}", spec.categories[*last]),
+            };
+        }
+        ends.push(EndLabel {
+            lines: end_lines(name, false, Some(value), cap, st.fs),
+            ink: INK,
+            want: *v,
+        });
+    }
+    // Direct labels where they fit beside the plot, else a legend.
+    let ends_h: f64 = ends
+        .iter()
+        .map(|e| e.lines.len() as f64 * st.lh + 2.0)
+        .sum();
+    let direct = m <= MAX_DIRECT_LABELS && ends_h <= st.plot_h + st.lh;
+    if !direct {
+        ends.clear();
+    }
+
+    let mut top = st.edge;
+    if !direct {
+        let items: Vec<(Swatch, String)> = (0..m)
+            .map(|i| (Swatch::Line(looks[i], markers), spec.series[i].name.clone()))
+            .chain(
+                target
+                    .iter()
+                    .map(|(v, name)| (*v, name.clone()))
+                    .chain(path_target.iter().map(|(v, name, _)| (*v, name.clone())))
+                    .map(|(v, name)| {
+                        (
+                            Swatch::Marker { vertical: false },
+                            super::layout::target_text(&name, v, &p.fmt),
+                        )
+                    }),
+            )
+            .collect();
+        top += legend(&mut sc, st, &items, top) + 6.0;
+    }
+    if let Some(unit) = p.axis_title() {
+        sc.labels.push(
+            Label::new(st.edge, top + st.fs * CAP, unit, st.fs)
+                .fill(INK_SOFT)
+                .class("unit"),
+        );
+        top += st.lh + 2.0;
+    }
+    // Room for the top tick label, which is centred on the top gridline.
+    let plot_top = top + st.fs * 0.6;
+    let plot_bottom = plot_top + st.plot_h;
+
+    let axis = value_axis(p, st);
+    let plot_left = st.edge + axis.label_width(st.fs) + 6.0;
+
     let ends_w = ends
         .iter()
         .map(|e| {
@@ -116,7 +149,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     } else {
         st.w - st.edge - ends_w - 10.0
     };
-    let fs_x = st.fs_small;
+    let fs_x = st.fs;
     let spacing_for = |left: f64| {
         if n > 1 {
             (data_right_max - left) / (n - 1) as f64
@@ -124,12 +157,12 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
             data_right_max - left
         }
     };
-    let (mut xlabels, mut every) = category_labels(spec, spacing_for(plot_left), fs_x);
+    let (mut xlabels, mut every) = category_labels(p, spacing_for(plot_left), fs_x);
     // Let the first label hang into the tick-label column, but not past the edge.
     let first_half = text::max_width(&xlabels[0], fs_x, false) / 2.0;
     let data_left = plot_left + (first_half - (plot_left - st.edge)).max(0.0);
     if data_left > plot_left {
-        (xlabels, every) = category_labels(spec, spacing_for(data_left), fs_x);
+        (xlabels, every) = category_labels(p, spacing_for(data_left), fs_x);
     }
     let last_half = text::max_width(&xlabels[n - 1], fs_x, false) / 2.0;
     let data_right = if ends.is_empty() {
@@ -150,45 +183,52 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     axis.draw_y(&mut sc, st, plot_left, grid_right, plot_top, plot_bottom);
     if axis.lo <= 0.0 && axis.hi >= 0.0 {
         let y0 = y_of(0.0);
-        sc.axis.push(Shape::Path {
-            pts: vec![(plot_left, y0), (grid_right, y0)],
-            stroke: BASELINE,
-            width: 1,
-        });
+        sc.axis.push(Shape::line(
+            vec![(plot_left, y0), (grid_right, y0)],
+            BASELINE,
+            1,
+        ));
     }
     let label_top = plot_bottom + 10.0 + fs_x * CAP;
-    let lh_x = st.lh_small();
+    let lh_x = st.lh;
+    // Every `every`-th label, counted from the pinned category (the page's own period)
+    // when there is one, so that one is always shown.
+    let anchor = p.pinned.unwrap_or(0);
+    let shown = |j: usize| j.abs_diff(anchor).is_multiple_of(every);
     for (j, lines) in xlabels.iter().enumerate() {
-        if j % every != 0 {
+        if !shown(j) {
             continue;
         }
-        let bold = p.is_highlight_category(j);
+        let bold = p.is_highlight_category(j) || p.pinned == Some(j);
         for (k, line) in lines.iter().enumerate() {
             sc.labels.push(
                 Label::new(x_of(j), label_top + k as f64 * lh_x, line.clone(), fs_x)
                     .anchor(Anchor::Middle)
                     .fill(if bold { INK } else { INK_SOFT })
-                    .bold(bold),
+                    .bold(bold)
+                    .class("category"),
             );
         }
     }
     let max_lines = xlabels
         .iter()
         .enumerate()
-        .filter(|(j, _)| j % every == 0)
+        .filter(|(j, _)| shown(*j))
         .map(|(_, l)| l.len())
         .max()
         .unwrap_or(1);
     let bottom = label_top + (max_lines - 1) as f64 * lh_x + fs_x * 0.3 + st.edge;
 
     if let Some((v, _)) = &target {
-        sc.dashed.push(Shape::Path {
-            pts: vec![(plot_left, y_of(*v)), (data_right, y_of(*v))],
-            stroke: INK,
-            width: 2,
-        });
+        sc.dashed.push(Shape::line(
+            vec![(plot_left, y_of(*v)), (data_right, y_of(*v))],
+            INK,
+            2,
+        ));
     }
     if path_target.is_some() {
+        // Dashed where targets follow each other; a year with a target of its own between
+        // years without gets the marker bar charts use, not a stub of dashes.
         for run in runs(&(0..n).map(|j| p.category_target(j)).collect::<Vec<_>>()) {
             let pts: Vec<(f64, f64)> = run
                 .iter()
@@ -196,17 +236,10 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
                 .collect();
             if pts.len() == 1 {
                 let (x, y) = pts[0];
-                sc.dashed.push(Shape::Path {
-                    pts: vec![(x - 6.0, y), (x + 6.0, y)],
-                    stroke: INK,
-                    width: 2,
-                });
+                sc.targets
+                    .push(Shape::line(vec![(x - 8.0, y), (x + 8.0, y)], INK_DARK, 3));
             } else {
-                sc.dashed.push(Shape::Path {
-                    pts,
-                    stroke: INK,
-                    width: 2,
-                });
+                sc.dashed.push(Shape::line(pts, INK, 2));
             }
         }
     }
@@ -214,8 +247,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     // Series: muted ones first so the highlighted line is drawn on top.
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by_key(|&i| (!p.muted_series(i), i));
-    let markers = n <= if st.compact { 8 } else { 14 };
-    let r = if st.compact { 3.0 } else { 4.0 };
+    let r = if st.compact { 3.0 } else { 3.5 };
     for &i in &order {
         let vals = &spec.series[i].values;
         let width = if p.muted_series(i) { 2 } else { 3 };
@@ -227,33 +259,25 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
             if pts.len() > 1 {
                 sc.lines.push(Shape::Path {
                     pts: pts.clone(),
-                    stroke: colors[i],
+                    stroke: looks[i].color,
                     width,
+                    dash: looks[i].dash,
                 });
             }
             // An isolated point has no line, so it always gets a marker.
             if markers || pts.len() == 1 {
                 for (x, y) in pts {
-                    sc.dots.push(Shape::Dot {
-                        x,
-                        y,
-                        r: r + 2.0,
-                        fill: WHITE,
-                    });
-                    sc.dots.push(Shape::Dot {
-                        x,
-                        y,
-                        r,
-                        fill: colors[i],
-                    });
+                    dot(&mut sc, x, y, r, looks[i]);
                 }
             }
         }
     }
 
-    // Values at every point except the last, whose value the end label carries.
+    // Values at every point except the last, whose value the end label carries: above the
+    // point, or below it when that is clear of the target line and the other labels.
     if spec.value_labels == Some(true) {
-        for (i, (ser, color)) in spec.series.iter().zip(&colors).enumerate() {
+        let mut pending = Vec::new();
+        for (i, (ser, look)) in spec.series.iter().zip(&looks).enumerate() {
             let vals = &ser.values;
             let last = vals.iter().rposition(Option::is_some);
             for (j, v) in vals.iter().enumerate() {
@@ -267,29 +291,41 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
                     .collect();
                 let lowest = !others.is_empty() && others.iter().all(|o| *o > v);
                 let y = y_of(v);
-                let base = if lowest {
-                    y + r + 4.0 + st.fs_small * CAP
-                } else {
-                    y - r - 5.0
-                };
+                let above = y - r - 5.0;
+                let below = y + r + 4.0 + st.fs * CAP;
                 // Kept clear of the tick labels on the left and the edge on the right.
                 let s = p.fmt.value(v);
-                let half = text::width(&s, st.fs_small, false) / 2.0;
+                let half = text::width(&s, st.fs, false) / 2.0;
                 let x = x_of(j)
                     .max(plot_left + half + 2.0)
                     .min(st.w - st.edge - half);
-                sc.labels.push(
-                    Label::new(x, base, s, st.fs_small)
+                let spot = |y: f64| {
+                    Label::new(x, y, s.clone(), st.fs)
                         .anchor(Anchor::Middle)
                         .fill(if p.muted_series(i) {
                             INK_SOFT
                         } else {
-                            series_ink(*color)
+                            series_ink(look.color)
                         })
-                        .halo(),
-                );
+                        .halo()
+                        .class("value")
+                };
+                let spots = if lowest {
+                    vec![spot(below), spot(above)]
+                } else {
+                    vec![spot(above), spot(below)]
+                };
+                pending.push(ValueLabel {
+                    text: s.clone(),
+                    spots,
+                    series: i,
+                    category: j,
+                    priority: p.highlight == Highlight::Series(i),
+                    own: None,
+                });
             }
         }
+        settle(&mut sc, pending);
     }
 
     // End labels, moved apart where lines end close together.
@@ -314,7 +350,8 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
                     Label::new(x, y, t.clone(), st.fs)
                         .fill(e.ink)
                         .bold(*bold)
-                        .halo(),
+                        .halo()
+                        .class("end"),
                 );
                 x += text::width(t, st.fs, *bold);
             }
@@ -339,14 +376,16 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     sc
 }
 
-/// Line colours: the palette, or with a highlighted series that series in the theme's
-/// first colour and the others in grey, which direct labels still tell apart.
-fn line_color(p: &Prep, i: usize) -> Rgb {
-    match p.highlight {
+/// Line looks: the palette's, or with a highlighted series that series in the theme's
+/// first colour and the others in grey, which direct labels and markers still tell apart.
+fn line_look(p: &Prep, i: usize) -> Look {
+    let look = p.look(i);
+    let color = match p.highlight {
         Highlight::Series(h) if h == i => p.color(0),
         Highlight::Series(_) => MUTED,
-        _ => p.color(i),
-    }
+        _ => look.color,
+    };
+    Look { color, ..look }
 }
 
 fn default_target_label(p: &Prep) -> String {
@@ -387,7 +426,8 @@ fn value_axis(p: &Prep, st: &Style) -> Axis {
 }
 
 /// Labels per category and the step between shown labels (1 = all).
-fn category_labels(spec: &super::ChartSpec, spacing: f64, size: f64) -> (Vec<Vec<String>>, usize) {
+fn category_labels(p: &Prep, spacing: f64, size: f64) -> (Vec<Vec<String>>, usize) {
+    let spec = p.spec;
     let room = spacing - 8.0;
     let single: Vec<Vec<String>> = spec.categories.iter().map(|c| vec![c.clone()]).collect();
     let widest = spec
@@ -445,7 +485,11 @@ fn end_lines(name: &str, bold: bool, value: Option<String>, cap: f64, fs: f64) -
         .map(|l| vec![(l, bold)])
         .collect();
     if let Some(v) = value {
-        lines.push(vec![(v, false)]);
+        lines.extend(
+            text::wrap(&v, cap, fs, false)
+                .into_iter()
+                .map(|l| vec![(l, false)]),
+        );
     }
     lines
 }

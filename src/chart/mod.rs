@@ -1,11 +1,18 @@
 //! Charts as SVG: a [`ChartSpec`] (categories, series, options) in, an accessible SVG out.
 //!
-//! [`render_svg`] returns two sibling `<svg>` elements, one laid out for phones
-//! (`chart-compact`, [`COMPACT_WIDTH`] units wide) and one for wider containers and print
-//! (`chart-wide`, [`WIDE_WIDTH`] units). A single scaled drawing cannot serve both: text
-//! that is readable at 320 px is oversized at 720 px. The theme shows one of the two with
-//! [`THEME_CSS`]; the hidden one is `display: none` and so also hidden from screen readers.
-//! [`render_svg_layout`] gives one standalone layout (downloads, PDF).
+//! [`render_svg`] returns three sibling `<svg>` elements, laid out for three widths of the
+//! container: phones (`chart-compact`, [`COMPACT_WIDTH`] units), half a desktop page or a
+//! small tablet (`chart-medium`, [`MEDIUM_WIDTH`]) and a text column and print
+//! (`chart-wide`, [`WIDE_WIDTH`]). Each is drawn at its own size, one unit to one CSS
+//! pixel, so chart text is [`TEXT_PX`] pixels everywhere instead of growing and shrinking
+//! with the box the drawing is scaled into. The theme shows one of the three with
+//! [`THEME_CSS`]; the hidden ones are `display: none` and so also hidden from screen
+//! readers. [`render_svg_layout`] gives one standalone layout (downloads, PDF).
+//!
+//! Labels are placed by rule: a value label goes where it fits and stays clear of targets,
+//! reference lines and other labels; one that cannot is listed in [`Rendered::notes`]
+//! instead. Text inside a bar is white or dark, whichever passes 4.5:1 on it, and palette
+//! colours are adjusted so one always does.
 //!
 //! Both are self-describing: `role="img"`, a `<title>` and a `<desc>` (generated from the
 //! data when the spec has none), all text as real `<text>` in Inter, numbers formatted for
@@ -23,7 +30,7 @@ mod tests;
 mod text;
 
 use crate::locale::{decimals_needed, Lang};
-use color::Rgb;
+use color::{Look, Rgb};
 use layout::Style;
 use scale::Fmt;
 use scene::{Root, Scene};
@@ -105,70 +112,146 @@ pub struct ChartSpec {
     pub value_labels: Option<bool>,
     /// A series name or category to emphasise (the own region); the rest is muted.
     pub highlight: Option<String>,
+    /// A category that is always labelled on the category axis, in bold (a generated
+    /// page's own period on its trend chart), however few labels there is room for.
+    pub pinned_category: Option<String>,
     /// CSS colours (`#rrggbb`, `#rgb`, `rgb(r,g,b)`), one per series in order; empty uses a
     /// colour-blind-safe default derived from Okabe–Ito.
     pub palette: Vec<String>,
     pub lang: Lang,
 }
 
-/// One of the two layouts [`render_svg`] produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One of the layouts [`render_svg`] produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Layout {
-    /// For containers narrower than 540 px (phones).
+    /// For containers narrower than [`MEDIUM_WIDTH`] (phones).
     Compact,
-    /// For containers from 540 px, and print.
+    /// For containers from [`MEDIUM_WIDTH`] to [`WIDE_WIDTH`] (a factsheet's half page).
+    Medium,
+    /// For containers from [`WIDE_WIDTH`] (a text column), and print.
     Wide,
 }
 
-/// Width of the compact layout's viewBox.
-pub const COMPACT_WIDTH: f64 = 340.0;
-/// Width of the wide layout's viewBox.
-pub const WIDE_WIDTH: f64 = 680.0;
+impl Layout {
+    pub const ALL: [Layout; 3] = [Layout::Compact, Layout::Medium, Layout::Wide];
 
-/// CSS the theme must include so that exactly one layout shows: the compact one below a
-/// 540 px wide container, the wide one from there and in print.
-pub const THEME_CSS: &str = "\
-svg.chart { display: block; width: 100%; height: auto; overflow: visible; }
-svg.chart-wide { display: none; }
-figure:has(> svg.chart) { container-type: inline-size; }
-@container (min-width: 540px) {
-  svg.chart-compact { display: none; }
-  svg.chart-wide { display: block; }
+    /// `compact`, `medium`, `wide`: the suffix of its classes and ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Compact => "compact",
+            Layout::Medium => "medium",
+            Layout::Wide => "wide",
+        }
+    }
 }
-@supports not (container-type: inline-size) {
-  @media (min-width: 600px) {
-    svg.chart-compact { display: none; }
-    svg.chart-wide { display: block; }
-  }
+
+/// Width of the compact layout: a phone of 360 px less the page's margins.
+pub const COMPACT_WIDTH: f64 = 320.0;
+/// Width of the medium layout: one of two figures side by side on a desktop factsheet.
+pub const MEDIUM_WIDTH: f64 = 440.0;
+/// Width of the wide layout: the text column (42rem).
+pub const WIDE_WIDTH: f64 = 672.0;
+/// Size of all chart text, in CSS pixels (and SVG units). [`THEME_CSS`] sets the same
+/// size; a theme that changes it must change it here, or labels will not fit.
+pub const TEXT_PX: f64 = 13.0;
+
+/// CSS the theme must include so that exactly one layout shows, at its own size: the
+/// widest layout that fits the chart's container (`.chart-frame`). Notes that belong to
+/// one layout (labels left out for lack of room) show with it.
+pub const THEME_CSS: &str = "\
+.chart-frame { container-type: inline-size; }
+svg.chart { display: none; max-width: 100%; height: auto; overflow: visible; }
+svg.chart text { font-size: 13px; }
+svg.chart-compact { display: block; }
+.chart-note { display: none; }
+.chart-note--compact { display: block; }
+@container (min-width: 440px) {
+  svg.chart-compact, .chart-note--compact { display: none; }
+  svg.chart-medium, .chart-note--medium { display: block; }
+}
+@container (min-width: 672px) {
+  svg.chart-medium, .chart-note--medium { display: none; }
+  svg.chart-wide, .chart-note--wide { display: block; }
 }
 @media print {
-  svg.chart-compact { display: none; }
-  svg.chart-wide { display: block; }
+  svg.chart-compact, svg.chart-medium, .chart-note--compact, .chart-note--medium { display: none; }
+  svg.chart-wide, .chart-note--wide { display: block; }
 }
 ";
 
-/// Renders both layouts as two sibling `<svg>` elements (see [`THEME_CSS`]).
+/// The drawings of one chart and what they could not label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The sibling `<svg>` elements, one per layout.
+    pub svg: String,
+    /// Sentences for the figure's note, naming the values a layout left without a label,
+    /// each with the layouts it applies to (all three when they agree).
+    pub notes: Vec<LayoutNote>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutNote {
+    pub layouts: Vec<Layout>,
+    pub text: String,
+}
+
+impl LayoutNote {
+    /// Classes that show the note with its layouts (none when it applies to all).
+    pub fn classes(&self) -> String {
+        if self.layouts.len() == Layout::ALL.len() {
+            return String::new();
+        }
+        let mut c = String::from("chart-note");
+        for l in &self.layouts {
+            c.push_str(" chart-note--");
+            c.push_str(l.name());
+        }
+        c
+    }
+}
+
+/// Renders every layout as sibling `<svg>` elements (see [`THEME_CSS`]), with notes on
+/// labels left out.
 ///
 /// Errors are for specs that cannot be drawn (no series, lengths that do not match the
 /// categories, negative shares in a 100% chart, …) and name the chart and the problem.
-pub fn render_svg(spec: &ChartSpec) -> Result<String, String> {
+pub fn render_svg(spec: &ChartSpec) -> Result<Rendered, String> {
     let prep = Prep::new(spec)?;
-    let mut out = render(&prep, Layout::Compact)?;
-    out.push_str(&render(&prep, Layout::Wide)?);
-    Ok(out)
+    let mut svg = String::new();
+    let mut notes: Vec<LayoutNote> = Vec::new();
+    for layout in Layout::ALL {
+        let (s, unlabelled) = render(&prep, layout)?;
+        svg.push_str(&s);
+        if let Some(text) = unlabelled_note(&prep, &unlabelled) {
+            match notes.iter_mut().find(|n| n.text == text) {
+                Some(n) => n.layouts.push(layout),
+                None => notes.push(LayoutNote {
+                    layouts: vec![layout],
+                    text,
+                }),
+            }
+        }
+    }
+    Ok(Rendered { svg, notes })
 }
 
 /// Renders one layout as a standalone SVG document body.
 pub fn render_svg_layout(spec: &ChartSpec, layout: Layout) -> Result<String, String> {
-    render(&Prep::new(spec)?, layout)
+    render(&Prep::new(spec)?, layout).map(|(svg, _)| svg)
 }
 
-fn render(prep: &Prep, layout: Layout) -> Result<String, String> {
+/// Width of `text` in chart text at [`TEXT_PX`], as the layout measures it: for tests and
+/// tools that check where labels ended up.
+pub fn text_width(text: &str, bold: bool) -> f64 {
+    text::width(text, TEXT_PX, bold)
+}
+
+fn render(prep: &Prep, layout: Layout) -> Result<(String, Vec<scene::Unlabelled>), String> {
     let st = Style::new(layout);
     let scene: Scene = match prep.spec.kind {
         ChartKind::Line => line::draw(prep, &st),
         ChartKind::Bar | ChartKind::Grouped => {
-            if st.compact && !column::labels_fit(prep, &st) {
+            if st.bars_when_crowded && !column::labels_fit(prep, &st) {
                 row::draw(prep, &st, ChartKind::HBar)
             } else {
                 column::draw(prep, &st)
@@ -178,11 +261,8 @@ fn render(prep: &Prep, layout: Layout) -> Result<String, String> {
             row::draw(prep, &st, kind)
         }
     };
-    let (suffix, class) = match layout {
-        Layout::Compact => ("compact", "chart chart-compact"),
-        Layout::Wide => ("wide", "chart chart-wide"),
-    };
-    let id = format!("{}-{suffix}", prep.spec.id);
+    let class = format!("chart chart-{}", layout.name());
+    let id = format!("{}-{}", prep.spec.id, layout.name());
     let title = if prep.spec.title.trim().is_empty() {
         match prep.spec.lang {
             Lang::Nl => "Grafiek",
@@ -191,12 +271,46 @@ fn render(prep: &Prep, layout: Layout) -> Result<String, String> {
     } else {
         prep.spec.title.as_str()
     };
-    scene.to_svg(&Root {
-        class,
+    let svg = scene.to_svg(&Root {
+        class: &class,
         id: &id,
         title,
         desc: &prep.desc,
         font_size: st.fs,
+    })?;
+    Ok((svg, scene.unlabelled))
+}
+
+/// "Te smal voor een label: vo in 2018/2019 (61); …", or nothing when all are labelled.
+fn unlabelled_note(prep: &Prep, items: &[scene::Unlabelled]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let spec = prep.spec;
+    let parts: Vec<String> = items
+        .iter()
+        .map(|u| {
+            let cat = &spec.categories[u.category];
+            let what = if spec.series.len() > 1 {
+                match spec.lang {
+                    Lang::Nl => format!("{} in {cat}", spec.series[u.series].name),
+                    Lang::En => format!("{} in {cat}", spec.series[u.series].name),
+                }
+            } else {
+                cat.clone()
+            };
+            format!("{what} ({})", u.text)
+        })
+        .collect();
+    Some(match spec.lang {
+        Lang::Nl => format!(
+            "Zonder label in de figuur, want daar is geen ruimte voor: {}.",
+            parts.join("; ")
+        ),
+        Lang::En => format!(
+            "Not labelled in the figure for lack of room: {}.",
+            parts.join("; ")
+        ),
     })
 }
 
@@ -214,6 +328,8 @@ pub(crate) struct Prep<'a> {
     pub fmt: Fmt,
     pub palette: Vec<Rgb>,
     pub highlight: Highlight,
+    /// Index of [`ChartSpec::pinned_category`].
+    pub pinned: Option<usize>,
     pub desc: String,
 }
 
@@ -233,8 +349,9 @@ impl<'a> Prep<'a> {
                         )
                     })
                 })
-                .collect::<Result<_, _>>()?
+                .collect::<Result<Vec<_>, _>>()?
         };
+        let palette = palette.into_iter().map(color::fit_for_marks).collect();
         let highlight = match &spec.highlight {
             None => Highlight::None,
             Some(h) => resolve_highlight(spec, h)?,
@@ -257,11 +374,16 @@ impl<'a> Prep<'a> {
         } else {
             spec.description.clone()
         };
+        let pinned = spec
+            .pinned_category
+            .as_deref()
+            .and_then(|p| spec.categories.iter().position(|c| c.trim() == p.trim()));
         Ok(Prep {
             spec,
             fmt,
             palette,
             highlight,
+            pinned,
             desc,
         })
     }
@@ -269,6 +391,11 @@ impl<'a> Prep<'a> {
     /// The series' own colour.
     pub(crate) fn color(&self, i: usize) -> Rgb {
         self.palette[i % self.palette.len()]
+    }
+
+    /// The series' colour, marker, dash and hatching.
+    pub(crate) fn look(&self, i: usize) -> Look {
+        color::look(&self.palette, i)
     }
 
     pub(crate) fn n(&self) -> usize {

@@ -3,20 +3,24 @@
 //! in the compact layout, on their own lines above them.
 
 use super::color::{ink_on, legible, BASELINE, INK, INK_DARK, INK_SOFT};
-use super::column::bar_color;
-use super::layout::{block_baselines, legend, target_text, Axis, Style, Swatch};
+use super::column::{bar_color, target_number};
+use super::layout::{
+    block_baselines, dodge, legend, settle, target_swatch, target_text, Axis, Style, Swatch,
+    ValueLabel,
+};
 use super::scale::Fmt;
-use super::scene::{Anchor, Label, Scene, Shape};
+use super::scene::{Anchor, Hatch, Label, Scene, Shape};
 use super::text::{self, CAP};
-use super::{ChartKind, Prep};
+use super::{ChartKind, Highlight, Prep};
 use crate::locale::decimals_needed;
 
-/// `kind` is the spec's, or `HBar` for columns too crowded for the compact layout.
+/// `kind` is the spec's, or `HBar` for columns too crowded for a narrow layout.
 pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     let spec = p.spec;
     let stacked = kind != ChartKind::HBar;
     let pct = kind == ChartKind::Stacked100;
     let (n, m) = (p.n(), p.m());
+    let fs = st.fs;
     let mut sc = Scene {
         w: st.w,
         ..Scene::default()
@@ -58,11 +62,14 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     let mut items: Vec<(Swatch, String)> = Vec::new();
     if m > 1 {
         for (i, s) in spec.series.iter().enumerate() {
-            items.push((Swatch::Block(bar_color(p, i, None)), s.name.clone()));
+            items.push((
+                Swatch::Block(bar_color(p, i, None), p.look(i).hatch),
+                s.name.clone(),
+            ));
         }
     }
     if let Some(l) = p.category_target_label() {
-        items.push((Swatch::Marker, l.to_string()));
+        items.push((Swatch::Marker { vertical: true }, l.to_string()));
     }
     if !items.is_empty() {
         top += legend(&mut sc, st, &items, top) + 8.0;
@@ -95,7 +102,6 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     }
 
     let show_values = spec.value_labels.unwrap_or(true);
-    let fs_v = st.fs_small;
     // End labels: the value of plain bars, the total of stacked ones.
     let end_label = |j: usize, i: usize| -> Option<(f64, String)> {
         if !show_values || pct {
@@ -124,7 +130,7 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     for j in 0..n {
         for i in 0..m {
             if let Some((v, s)) = end_label(j, i) {
-                let w = text::width(&s, fs_v, stacked) + 6.0;
+                let w = text::width(&s, fs, stacked) + 6.0;
                 if v < 0.0 {
                     neg_room = neg_room.max(w);
                 } else {
@@ -133,35 +139,65 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             }
         }
     }
+    // A target marker beyond the longest bar pushes that bar's label further out.
+    if show_values {
+        for j in 0..n {
+            if let Some(t) = p.category_target(j).filter(|t| *t > 0.0) {
+                let longest = (0..m)
+                    .filter_map(|i| end_label(j, i))
+                    .map(|(v, _)| v)
+                    .fold(0.0, f64::max);
+                if t >= longest && !pct {
+                    pos_room = pos_room.max(
+                        (0..m)
+                            .filter_map(|i| end_label(j, i))
+                            .map(|(_, s)| text::width(&s, fs, stacked) + 8.0)
+                            .fold(0.0, f64::max),
+                    );
+                }
+            }
+        }
+    }
 
     // Category labels beside the bars when they fit in a few lines, else above them.
     let cap = st.w * if st.compact { 0.3 } else { 0.33 };
     let max_lines = if st.compact { 2 } else { 3 };
+    let bold = |j: usize| p.is_highlight_category(j) || p.pinned == Some(j);
     let beside: Vec<Vec<String>> = spec
         .categories
         .iter()
         .enumerate()
-        .map(|(j, c)| text::wrap(c, cap, st.fs, p.is_highlight_category(j)))
+        .map(|(j, c)| text::wrap(c, cap, fs, bold(j)))
         .collect();
     let labels_beside = beside.iter().all(|l| l.len() <= max_lines)
         && spec
             .categories
             .iter()
-            .all(|c| text::widest_piece(c, st.fs, true) <= cap);
+            .all(|c| text::widest_piece(c, fs, true) <= cap);
     let labels: Vec<Vec<String>> = if labels_beside {
         beside
     } else {
         spec.categories
             .iter()
             .enumerate()
-            .map(|(j, c)| text::wrap(c, st.w - 2.0 * st.edge, st.fs, p.is_highlight_category(j)))
+            .map(|(j, c)| text::wrap(c, st.w - 2.0 * st.edge, fs, bold(j)))
             .collect()
     };
+    // Each row's target, written under its label (beside) or at the end of its line.
+    let target_texts: Vec<Option<String>> = (0..n)
+        .map(|j| {
+            p.category_target(j)
+                .filter(|_| values[j].iter().any(Option::is_some))
+                .map(|t| target_number(p, t))
+        })
+        .collect();
+    let target_w = |s: &str| 10.0 + text::width(s, fs, false);
     let label_col = if labels_beside {
         labels
             .iter()
             .enumerate()
-            .map(|(j, l)| text::max_width(l, st.fs, p.is_highlight_category(j)))
+            .map(|(j, l)| text::max_width(l, fs, bold(j)))
+            .chain(target_texts.iter().flatten().map(|s| target_w(s)))
             .fold(0.0, f64::max)
             + 10.0
     } else {
@@ -191,7 +227,7 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     };
     // Keep the end tick labels inside the drawing.
     let tick_pad = if show_axis {
-        axis.label_width(st.fs_small) / 2.0
+        axis.label_width(fs) / 2.0
     } else {
         0.0
     };
@@ -203,7 +239,7 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     // A single target line is labelled above the rows.
     let target = spec.target.as_ref().filter(|_| !pct);
     if target.is_some() {
-        top += st.lh_small() + 4.0;
+        top += st.lh + 4.0;
     }
 
     let sub_h = if st.compact { 12.0 } else { 14.0 };
@@ -242,70 +278,143 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
 
     let rows_top = top;
     let mut y = top;
+    let mut pending: Vec<ValueLabel> = Vec::new();
     for j in 0..n {
         let lines = &labels[j];
-        let label_h = lines.len() as f64 * st.lh;
-        let bold = p.is_highlight_category(j);
+        let target_line = labels_beside && target_texts[j].is_some();
+        let label_h = (lines.len() + usize::from(target_line)) as f64 * st.lh;
         let ink = if p.muted_category(j) { INK_SOFT } else { INK };
-        let (block_top, row_h) = if labels_beside {
-            let row_h = block_h.max(label_h);
-            let c = y + row_h / 2.0;
-            for (line, b) in lines
+        let row = &values[j];
+        let segments = if stacked {
+            stack_segments(p, row, j, &x_of)
+        } else {
+            Vec::new()
+        };
+        // Labels of the highlighted row or series that do not fit inside their segment
+        // get a line of their own under the bar.
+        let must = |i: usize| {
+            p.is_highlight_category(j) || p.pinned == Some(j) || p.highlight == Highlight::Series(i)
+        };
+        let marker_x = p
+            .category_target(j)
+            .filter(|_| row.iter().any(Option::is_some))
+            .map(&x_of);
+        let crosses_marker = |s: &Segment| {
+            marker_x.is_some_and(|xt| {
+                let half = text::width(&fmt.value(s.value), fs, false) / 2.0 + 4.0;
+                (xt - s.center()).abs() < half
+            })
+        };
+        let outside: Vec<usize> = if stacked && show_values {
+            segments
                 .iter()
-                .zip(block_baselines(c, lines.len(), st.lh, st.fs))
-            {
+                .filter(|s| must(s.series) && (!s.fits_inside(&fmt, fs) || crosses_marker(s)))
+                .map(|s| s.series)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let under = if outside.is_empty() { 0.0 } else { st.lh + 2.0 };
+        let (block_top, row_h) = if labels_beside {
+            let unit_h = block_h + under;
+            let row_h = unit_h.max(label_h);
+            let block_top = y + (row_h - unit_h) / 2.0;
+            // The label block is centred on the bar, unless it is the taller of the two.
+            let c = if label_h >= unit_h {
+                y + row_h / 2.0
+            } else {
+                (block_top + block_h / 2.0).max(y + label_h / 2.0)
+            };
+            let all_lines = lines.len() + usize::from(target_line);
+            let baselines = block_baselines(c, all_lines, st.lh, fs);
+            for (line, b) in lines.iter().zip(&baselines) {
                 sc.labels.push(
-                    Label::new(st.edge, b, line.clone(), st.fs)
-                        .bold(bold)
-                        .fill(ink),
+                    Label::new(st.edge, *b, line.clone(), fs)
+                        .bold(bold(j))
+                        .fill(ink)
+                        .class("category"),
                 );
             }
-            (c - block_h / 2.0, row_h)
+            if let (true, Some(s)) = (target_line, &target_texts[j]) {
+                let b = baselines[all_lines - 1];
+                target_swatch(&mut sc, st.edge, b - fs * CAP / 2.0, 6.0, true);
+                sc.labels.push(
+                    Label::new(st.edge + 10.0, b, s.clone(), fs)
+                        .fill(INK_SOFT)
+                        .class("target"),
+                );
+            }
+            (block_top, row_h)
         } else {
             for (k, line) in lines.iter().enumerate() {
-                let b = y + st.fs * CAP + (st.lh - st.fs) / 2.0 + k as f64 * st.lh;
+                let b = y + fs * CAP + (st.lh - fs) / 2.0 + k as f64 * st.lh;
                 sc.labels.push(
-                    Label::new(st.edge, b, line.clone(), st.fs)
-                        .bold(bold)
-                        .fill(ink),
+                    Label::new(st.edge, b, line.clone(), fs)
+                        .bold(bold(j))
+                        .fill(ink)
+                        .class("category"),
                 );
+                if k == lines.len() - 1 {
+                    if let Some(s) = &target_texts[j] {
+                        let w = target_w(s);
+                        target_swatch(&mut sc, right - w, b - fs * CAP / 2.0, 6.0, true);
+                        sc.labels.push(
+                            Label::new(right, b, s.clone(), fs)
+                                .anchor(Anchor::End)
+                                .fill(INK_SOFT)
+                                .class("target"),
+                        );
+                    }
+                }
             }
-            (y + label_h + 2.0, label_h + 2.0 + block_h)
+            (
+                y + lines.len() as f64 * st.lh + 2.0,
+                lines.len() as f64 * st.lh + 2.0 + block_h + under,
+            )
         };
 
-        let row = &values[j];
         // A row without data says so in words where its bars would be; a target marker
         // across those words would make them unreadable, and there is nothing to compare.
-        let target = p
+        let row_target = p
             .category_target(j)
             .filter(|_| row.iter().any(Option::is_some));
-        if let Some(t) = target {
+        if let Some(t) = row_target {
             let xt = x_of(t);
-            sc.lines.push(Shape::Path {
-                pts: vec![(xt, block_top - 4.0), (xt, block_top + block_h + 4.0)],
-                stroke: INK_DARK,
-                width: 3,
-            });
+            sc.targets.push(Shape::line(
+                vec![(xt, block_top - 4.0), (xt, block_top + block_h + 4.0)],
+                INK_DARK,
+                3,
+            ));
         }
 
+        // Words where bars would be start after a target line that would cross them.
+        let words_x = {
+            let w = text::width(p.no_data(), fs, false);
+            match target.map(|t| x_of(t.value)) {
+                Some(xt) if xt + 3.0 > x0 && xt - 3.0 < x0 + 6.0 + w => xt + 6.0,
+                _ => x0 + 4.0,
+            }
+        };
         if row.iter().all(Option::is_none) {
             sc.labels.push(
-                Label::centered(x0 + 4.0, block_top + block_h / 2.0, p.no_data(), fs_v)
+                Label::centered(words_x, block_top + block_h / 2.0, p.no_data(), fs)
                     .fill(INK_SOFT)
-                    .italic(),
+                    .italic()
+                    .class("missing"),
             );
         } else if stacked {
             draw_stack(
                 &mut sc,
-                p,
-                st,
+                &mut pending,
+                &segments,
+                &outside,
                 &fmt,
-                row,
+                st,
                 j,
                 block_top,
                 bar_h,
-                &x_of,
                 show_values,
+                p,
             );
         } else {
             for (i, v) in row.iter().enumerate() {
@@ -313,12 +422,14 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
                 let cy = bt + bar_h / 2.0;
                 let Some(v) = *v else {
                     sc.labels.push(
-                        Label::centered(x0 + 4.0, cy, p.no_data(), fs_v)
+                        Label::centered(words_x, cy, p.no_data(), fs)
                             .fill(INK_SOFT)
-                            .italic(),
+                            .italic()
+                            .class("missing"),
                     );
                     continue;
                 };
+                let hatch = p.look(i).hatch;
                 sc.marks.push(Shape::Rect {
                     x0,
                     y0: bt,
@@ -326,9 +437,18 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
                     y1: bt + bar_h,
                     fill: bar_color(p, i, Some(j)),
                 });
+                if hatch > 0 {
+                    sc.hatches.push(Hatch {
+                        x0,
+                        y0: bt,
+                        x1: x_of(v),
+                        y1: bt + bar_h,
+                        kind: hatch,
+                    });
+                }
             }
         }
-        // End labels after the bars (and past a target marker that sticks out further).
+        // End labels right after the bar; past the target marker when that is in the way.
         for i in 0..m {
             let Some((v, s)) = end_label(j, i) else {
                 continue;
@@ -343,20 +463,39 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             } else {
                 INK
             };
-            let xt = p.category_target(j).map(x_of);
-            let label = if v >= 0.0 {
-                let end = xt.map_or(x_of(v), |xt| {
-                    if xt >= x_of(v) - 1.0 {
-                        xt.max(x_of(v)) + 1.5
-                    } else {
-                        x_of(v)
-                    }
-                });
-                Label::centered(end + 5.0, cy, s, fs_v)
-            } else {
-                Label::centered(x_of(v) - 5.0, cy, s, fs_v).anchor(Anchor::End)
+            let xv = x_of(v);
+            let mut spots = Vec::new();
+            let spot = |x: f64, a: Anchor| {
+                Label::centered(x, cy, s.clone(), fs)
+                    .anchor(a)
+                    .fill(ink)
+                    .bold(stacked)
+                    .class(if stacked { "total" } else { "value" })
             };
-            sc.labels.push(label.fill(ink).bold(stacked));
+            if v >= 0.0 {
+                spots.push(spot(xv + 5.0, Anchor::Start));
+                if let Some(xt) = row_target.map(x_of).filter(|xt| *xt > xv) {
+                    spots.push(spot(xt + 6.5, Anchor::Start));
+                }
+            } else {
+                spots.push(spot(xv - 5.0, Anchor::End));
+                if let Some(xt) = row_target.map(x_of).filter(|xt| *xt < xv) {
+                    spots.push(spot(xt - 6.5, Anchor::End));
+                }
+            }
+            let bt = if stacked {
+                block_top
+            } else {
+                block_top + i as f64 * (bar_h + inner)
+            };
+            pending.push(ValueLabel {
+                text: s.clone(),
+                spots,
+                series: i,
+                category: j,
+                priority: p.is_highlight_category(j) || p.highlight == Highlight::Series(i),
+                own: Some((x0.min(xv), x0.max(xv), bt, bt + bar_h)),
+            });
         }
         y += row_h + gap;
     }
@@ -373,19 +512,19 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
         );
     }
     if lo < 0.0 || show_axis {
-        sc.axis.push(Shape::Path {
-            pts: vec![(x0, rows_top - 4.0), (x0, rows_bottom + 4.0)],
-            stroke: BASELINE,
-            width: 1,
-        });
+        sc.axis.push(Shape::line(
+            vec![(x0, rows_top - 4.0), (x0, rows_bottom + 4.0)],
+            BASELINE,
+            1,
+        ));
     }
     if let Some(t) = target {
         let xt = x_of(t.value);
-        sc.dashed.push(Shape::Path {
-            pts: vec![(xt, rows_top - 4.0), (xt, rows_bottom + 4.0)],
-            stroke: INK,
-            width: 2,
-        });
+        sc.dashed.push(Shape::line(
+            vec![(xt, rows_top - 4.0), (xt, rows_bottom + 4.0)],
+            INK,
+            2,
+        ));
         let label = if t.label.trim().is_empty() {
             match spec.lang {
                 crate::locale::Lang::Nl => "Streefcijfer",
@@ -395,7 +534,7 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
             t.label.as_str()
         };
         let s = target_text(label, t.value, &fmt);
-        let w = text::width(&s, st.fs_small, false);
+        let w = text::width(&s, fs, false);
         // Centred over the line unless that would run off either edge.
         let (x, anchor) = if xt + w / 2.0 > right {
             (right, Anchor::End)
@@ -404,12 +543,16 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
         } else {
             (xt, Anchor::Middle)
         };
-        sc.labels
-            .push(Label::new(x, rows_top - 9.0, s, st.fs_small).anchor(anchor));
+        sc.labels.push(
+            Label::new(x, rows_top - 9.0, s, fs)
+                .anchor(anchor)
+                .class("target"),
+        );
     }
+    settle(&mut sc, pending);
 
     let bottom = if show_axis {
-        rows_bottom + 4.0 + 6.0 + st.fs_small * (CAP + 0.3)
+        rows_bottom + 4.0 + 6.0 + fs * (CAP + 0.3)
     } else {
         rows_bottom
     };
@@ -417,26 +560,47 @@ pub(crate) fn draw(p: &Prep, st: &Style, kind: ChartKind) -> Scene {
     sc
 }
 
-/// One stacked bar: positive segments rightwards from zero, negative ones leftwards, each
-/// separated by a hairline of white and labelled inside when the label fits.
-#[allow(clippy::too_many_arguments)]
-fn draw_stack(
-    sc: &mut Scene,
+/// One segment of a stacked bar, from `xa` to `xb` (drawn less a white hairline).
+struct Segment {
+    series: usize,
+    value: f64,
+    xa: f64,
+    xb: f64,
+    fill: super::color::Rgb,
+    hatch: u8,
+}
+
+impl Segment {
+    fn width(&self) -> f64 {
+        (self.xb - self.xa).abs()
+    }
+
+    fn center(&self) -> f64 {
+        (self.xa + self.xb) / 2.0
+    }
+
+    /// Whether its value can be written inside it, legibly.
+    fn fits_inside(&self, fmt: &Fmt, fs: f64) -> bool {
+        self.hatch == 0
+            && text::width(&fmt.value(self.value), fs, false) + 8.0 <= self.width()
+            && legible(ink_on(self.fill), self.fill)
+    }
+}
+
+/// The segments of one stacked bar: positive ones rightwards from zero, negative ones
+/// leftwards, each separated from its neighbour by a hairline of white.
+fn stack_segments(
     p: &Prep,
-    st: &Style,
-    fmt: &Fmt,
     row: &[Option<f64>],
     j: usize,
-    top: f64,
-    h: f64,
     x_of: &dyn Fn(f64) -> f64,
-    show_values: bool,
-) {
+) -> Vec<Segment> {
     let mut pos = 0.0;
     let mut neg = 0.0;
     let present: Vec<usize> = (0..row.len())
         .filter(|&i| row[i].is_some_and(|v| v != 0.0))
         .collect();
+    let mut out = Vec::new();
     for (k, &i) in present.iter().enumerate() {
         let v = row[i].unwrap_or(0.0);
         let (a, b) = if v >= 0.0 {
@@ -447,32 +611,117 @@ fn draw_stack(
             (neg - v, neg)
         };
         let (xa, xb) = (x_of(a), x_of(b));
-        let fill = bar_color(p, i, Some(j));
         // The white gap sits on the far side of each segment that has a neighbour there.
         let more_same_side = present[k + 1..]
             .iter()
             .any(|&n| row[n].is_some_and(|w| (w >= 0.0) == (v >= 0.0)));
         let shrink = if more_same_side { 1.0 } else { 0.0 };
-        let xb_draw = if xb >= xa { xb - shrink } else { xb + shrink };
-        sc.marks.push(Shape::Rect {
-            x0: xa,
-            y0: top,
-            x1: xb_draw,
-            y1: top + h,
-            fill,
+        let xb = if xb >= xa { xb - shrink } else { xb + shrink };
+        out.push(Segment {
+            series: i,
+            value: v,
+            xa,
+            xb,
+            fill: bar_color(p, i, Some(j)),
+            hatch: p.look(i).hatch,
         });
-        if show_values {
-            let s = fmt.value(v);
-            let ink = ink_on(fill);
-            if text::width(&s, st.fs_small, false) + 8.0 <= (xb_draw - xa).abs()
-                && legible(ink, fill)
-            {
-                sc.labels.push(
-                    Label::centered((xa + xb_draw) / 2.0, top + h / 2.0, s, st.fs_small)
-                        .anchor(Anchor::Middle)
-                        .fill(ink),
-                );
-            }
+    }
+    out
+}
+
+/// One stacked bar: its segments, each labelled inside when the label fits; labels of
+/// `outside` segments go on the line under the bar, moved apart where they crowd.
+#[allow(clippy::too_many_arguments)]
+fn draw_stack(
+    sc: &mut Scene,
+    pending: &mut Vec<ValueLabel>,
+    segments: &[Segment],
+    outside: &[usize],
+    fmt: &Fmt,
+    st: &Style,
+    j: usize,
+    top: f64,
+    h: f64,
+    show_values: bool,
+    p: &Prep,
+) {
+    let fs = st.fs;
+    for s in segments {
+        sc.marks.push(Shape::Rect {
+            x0: s.xa,
+            y0: top,
+            x1: s.xb,
+            y1: top + h,
+            fill: s.fill,
+        });
+        if s.hatch > 0 {
+            sc.hatches.push(Hatch {
+                x0: s.xa,
+                y0: top,
+                x1: s.xb,
+                y1: top + h,
+                kind: s.hatch,
+            });
         }
+    }
+    if !show_values {
+        return;
+    }
+    // Outside labels: centred under their segments, then pushed apart along the line.
+    let under: Vec<&Segment> = segments
+        .iter()
+        .filter(|s| outside.contains(&s.series))
+        .collect();
+    let widths: Vec<f64> = under
+        .iter()
+        .map(|s| text::width(&fmt.value(s.value), fs, false))
+        .collect();
+    let xs = dodge(
+        &under
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| (s.center(), *w))
+            .collect::<Vec<_>>(),
+        st.edge,
+        st.w - st.edge,
+        6.0,
+    );
+    for s in segments {
+        let text = fmt.value(s.value);
+        let mut spots = Vec::new();
+        if s.fits_inside(fmt, fs) {
+            spots.push(
+                Label::centered(s.center(), top + h / 2.0, text.clone(), fs)
+                    .anchor(Anchor::Middle)
+                    .fill(ink_on(s.fill))
+                    .class("value"),
+            );
+        }
+        if let Some(k) = under.iter().position(|u| u.series == s.series) {
+            let y = top + h + 2.0 + st.lh / 2.0;
+            spots.push(
+                Label::centered(xs[k], y, text.clone(), fs)
+                    .anchor(Anchor::Middle)
+                    .fill(INK)
+                    .class("value"),
+            );
+            // A tick from the segment to its label.
+            sc.lines.push(Shape::line(
+                vec![(s.center(), top + h), (s.center(), top + h + 3.0)],
+                s.fill,
+                2,
+            ));
+        }
+        let (l, r) = (s.xa.min(s.xb), s.xa.max(s.xb));
+        pending.push(ValueLabel {
+            text,
+            spots,
+            series: s.series,
+            category: j,
+            priority: p.is_highlight_category(j)
+                || p.pinned == Some(j)
+                || p.highlight == Highlight::Series(s.series),
+            own: Some((l, r, top, top + h)),
+        });
     }
 }

@@ -7,10 +7,10 @@
 //! between normal and bold, and repeats every style attribute on each element. Our labels
 //! are positioned from the same font metrics used to measure them.
 
-use plotters::prelude::{Circle, IntoDrawingArea, PathElement, Rectangle, SVGBackend};
+use plotters::prelude::{Circle, IntoDrawingArea, PathElement, Polygon, Rectangle, SVGBackend};
 use plotters::style::{RGBAColor, ShapeStyle};
 
-use super::color::{Rgb, INK, WHITE};
+use super::color::{MarkerShape, Rgb, INK, WHITE};
 use super::text::CAP;
 
 #[derive(Debug, Clone)]
@@ -27,13 +27,66 @@ pub(crate) enum Shape {
         pts: Vec<(f64, f64)>,
         stroke: Rgb,
         width: u32,
+        /// `stroke-dasharray`, for series told apart by dash.
+        dash: Option<&'static str>,
     },
+    /// A line marker of radius `r` (half its width).
     Dot {
         x: f64,
         y: f64,
         r: f64,
         fill: Rgb,
+        shape: MarkerShape,
     },
+}
+
+impl Shape {
+    /// A solid line.
+    pub(crate) fn line(pts: Vec<(f64, f64)>, stroke: Rgb, width: u32) -> Shape {
+        Shape::Path {
+            pts,
+            stroke,
+            width,
+            dash: None,
+        }
+    }
+
+    /// Left, right, top, bottom, including half the stroke.
+    pub(crate) fn bbox(&self) -> (f64, f64, f64, f64) {
+        match self {
+            Shape::Rect { x0, y0, x1, y1, .. } => {
+                (x0.min(*x1), x0.max(*x1), y0.min(*y1), y0.max(*y1))
+            }
+            Shape::Path { pts, width, .. } => {
+                let h = f64::from(*width) / 2.0;
+                let (mut l, mut r, mut t, mut b) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+                for &(x, y) in pts {
+                    l = l.min(x);
+                    r = r.max(x);
+                    t = t.min(y);
+                    b = b.max(y);
+                }
+                (l - h, r + h, t - h, b + h)
+            }
+            Shape::Dot { x, y, r, .. } => (x - r, x + r, y - r, y + r),
+        }
+    }
+}
+
+/// Whether two boxes (left, right, top, bottom) overlap.
+pub(crate) fn overlaps(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 < b.1 && a.1 > b.0 && a.2 < b.3 && a.3 > b.2
+}
+
+/// Hatching over a bar whose colour repeats an earlier series' (more series than colours).
+#[derive(Debug, Clone)]
+pub(crate) struct Hatch {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    /// 1: diagonal lines; 2: cross-hatch.
+    pub kind: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +109,9 @@ pub(crate) struct Label {
     pub anchor: Anchor,
     /// A white outline behind the glyphs, for labels that may sit on lines or gridlines.
     pub halo: bool,
+    /// What the label is (`value`, `target`, `tick`, `category`, `legend`, …): a class in
+    /// the SVG, which tests and themes can select on.
+    pub class: &'static str,
 }
 
 impl Label {
@@ -70,6 +126,7 @@ impl Label {
             fill: INK,
             anchor: Anchor::Start,
             halo: false,
+            class: "",
         }
     }
 
@@ -98,6 +155,18 @@ impl Label {
         self.halo = true;
         self
     }
+    pub(crate) fn class(mut self, c: &'static str) -> Label {
+        self.class = c;
+        self
+    }
+}
+
+/// A value the chart has no room to label; the figure's note lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Unlabelled {
+    pub series: usize,
+    pub category: usize,
+    pub text: String,
 }
 
 /// Layers in paint order.
@@ -109,15 +178,42 @@ pub(crate) struct Scene {
     pub grid: Vec<Shape>,
     /// Bars and legend swatches.
     pub marks: Vec<Shape>,
+    /// Hatching over bars whose colour repeats.
+    pub hatches: Vec<Hatch>,
     /// Zero baseline, drawn over bars so it stays continuous.
     pub axis: Vec<Shape>,
-    /// Series lines and per-category target markers.
+    /// Series lines.
     pub lines: Vec<Shape>,
+    /// Per-category target markers (and their legend and label swatches).
+    pub targets: Vec<Shape>,
     /// Dashed target lines.
     pub dashed: Vec<Shape>,
     /// Line markers.
     pub dots: Vec<Shape>,
     pub labels: Vec<Label>,
+    /// Values left without a label, for the figure's note.
+    pub unlabelled: Vec<Unlabelled>,
+}
+
+impl Scene {
+    /// Boxes of everything a value label must keep clear of: target markers and lines.
+    pub(crate) fn target_boxes(&self) -> Vec<(f64, f64, f64, f64)> {
+        self.targets
+            .iter()
+            .chain(&self.dashed)
+            .flat_map(|s| match s {
+                // A dashed path is boxed per segment: a sloping target path has room
+                // above and below it that one box around the whole path would hide.
+                Shape::Path {
+                    pts, width, stroke, ..
+                } if pts.len() > 2 => pts
+                    .windows(2)
+                    .map(|w| Shape::line(w.to_vec(), *stroke, *width).bbox())
+                    .collect::<Vec<_>>(),
+                s => vec![s.bbox()],
+            })
+            .collect()
+    }
 }
 
 /// Coordinates with at most one decimal and no trailing `.0`: small files, stable output.
@@ -185,18 +281,63 @@ fn layer(out: &mut String, scene: &Scene, attrs: &str, shapes: &[Shape]) -> Resu
                             .map_err(err)?;
                     }
                 }
-                Shape::Path { pts, stroke, width } => {
+                Shape::Path {
+                    pts, stroke, width, ..
+                } => {
                     let pts: Vec<(i32, i32)> = pts.iter().map(|&(x, y)| (px(x), px(y))).collect();
                     area.draw(&PathElement::new(pts, style(*stroke, false, *width)))
                         .map_err(err)?;
                 }
-                Shape::Dot { x, y, r, fill } => {
-                    area.draw(&Circle::new(
-                        (px(*x), px(*y)),
-                        r.round() as i32,
-                        style(*fill, true, 0),
-                    ))
-                    .map_err(err)?;
+                Shape::Dot {
+                    x,
+                    y,
+                    r,
+                    fill,
+                    shape,
+                } => {
+                    let (x, y, r) = (*x, *y, *r);
+                    let fill = style(*fill, true, 0);
+                    // Equal areas rather than equal widths, so no shape looks heavier.
+                    let poly = |pts: &[(f64, f64)]| -> Vec<(i32, i32)> {
+                        pts.iter().map(|&(a, b)| (px(x + a), px(y + b))).collect()
+                    };
+                    match shape {
+                        MarkerShape::Circle => area
+                            .draw(&Circle::new((px(x), px(y)), r.round() as i32, fill))
+                            .map_err(err)?,
+                        MarkerShape::Square => {
+                            // Whole pixels on each side, so every square is square.
+                            let side = (r * 1.78).round() as i32;
+                            let (l, t) = (px(x - r * 0.89), px(y - r * 0.89));
+                            area.draw(&Rectangle::new([(l, t), (l + side, t + side)], fill))
+                                .map_err(err)?
+                        }
+                        MarkerShape::Diamond => {
+                            let h = r * 1.25;
+                            area.draw(&Polygon::new(
+                                poly(&[(0.0, -h), (h, 0.0), (0.0, h), (-h, 0.0)]),
+                                fill,
+                            ))
+                            .map_err(err)?
+                        }
+                        MarkerShape::Triangle | MarkerShape::TriangleDown => {
+                            let s = if *shape == MarkerShape::Triangle {
+                                1.0
+                            } else {
+                                -1.0
+                            };
+                            let h = r * 1.35;
+                            area.draw(&Polygon::new(
+                                poly(&[
+                                    (0.0, -h * s),
+                                    (h * 0.95, h * 0.75 * s),
+                                    (-h * 0.95, h * 0.75 * s),
+                                ]),
+                                fill,
+                            ))
+                            .map_err(err)?
+                        }
+                    }
                 }
             }
         }
@@ -227,17 +368,27 @@ impl Scene {
     pub(crate) fn to_svg(&self, root: &Root) -> Result<String, String> {
         let mut out = String::with_capacity(8192);
         let id = root.id;
+        // Drawn at its own size (one unit is one CSS pixel), so chart text has the same
+        // size in every chart; the theme shrinks a drawing only in a container narrower
+        // than the narrowest layout.
         out.push_str(&format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{}\" viewBox=\"0 0 {} {}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"Inter, system-ui, sans-serif\">\n",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"Inter, system-ui, sans-serif\">\n",
             root.class,
-            num(self.w),
-            num(self.h.ceil()),
+            w = num(self.w),
+            h = num(self.h.ceil()),
         ));
         out.push_str(&format!(
             "<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
             escape(root.title),
             escape(root.desc)
         ));
+        if !self.hatches.is_empty() {
+            // White strokes over the bar's own fill: hatching keeps series apart when
+            // there are more series than colours, also in greyscale.
+            out.push_str(&format!(
+                "<defs><pattern id=\"{id}-hatch-1\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"2\" height=\"6\" fill=\"#fff\"/></pattern><pattern id=\"{id}-hatch-2\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"2\" height=\"2\" fill=\"#fff\"/></pattern></defs>\n"
+            ));
+        }
         layer(
             &mut out,
             self,
@@ -245,17 +396,55 @@ impl Scene {
             &self.grid,
         )?;
         layer(&mut out, self, " class=\"marks\"", &self.marks)?;
+        if !self.hatches.is_empty() {
+            out.push_str("<g class=\"hatch\" opacity=\"0.7\">\n");
+            for h in &self.hatches {
+                let (l, r) = (h.x0.min(h.x1), h.x0.max(h.x1));
+                let (t, b) = (h.y0.min(h.y1), h.y0.max(h.y1));
+                out.push_str(&format!(
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-hatch-{})\"/>\n",
+                    num(l),
+                    num(t),
+                    num(r - l),
+                    num(b - t),
+                    h.kind
+                ));
+            }
+            out.push_str("</g>\n");
+        }
         layer(
             &mut out,
             self,
             " class=\"axis\" shape-rendering=\"crispEdges\"",
             &self.axis,
         )?;
+        // One group per run of equally dashed lines, keeping the paint order (highlighted
+        // series last, on top).
+        let mut start = 0;
+        while start < self.lines.len() {
+            let dash = |s: &Shape| match s {
+                Shape::Path { dash, .. } => *dash,
+                _ => None,
+            };
+            let d = dash(&self.lines[start]);
+            let end = (start..self.lines.len())
+                .find(|&k| dash(&self.lines[k]) != d)
+                .unwrap_or(self.lines.len());
+            let attrs = match d {
+                None => " class=\"lines\" stroke-linejoin=\"round\" stroke-linecap=\"round\""
+                    .to_string(),
+                Some(d) => {
+                    format!(" class=\"lines\" stroke-linejoin=\"round\" stroke-dasharray=\"{d}\"")
+                }
+            };
+            layer(&mut out, self, &attrs, &self.lines[start..end])?;
+            start = end;
+        }
         layer(
             &mut out,
             self,
-            " class=\"lines\" stroke-linejoin=\"round\" stroke-linecap=\"round\"",
-            &self.lines,
+            " class=\"target-marks\" stroke-linecap=\"butt\"",
+            &self.targets,
         )?;
         // Presentation attributes inherit, so one dasharray on the group dashes every
         // target line plotters draws inside it.
@@ -285,6 +474,9 @@ impl Scene {
                 continue;
             }
             out.push_str(&format!("<text x=\"{}\" y=\"{}\"", num(l.x), num(l.y)));
+            if !l.class.is_empty() {
+                out.push_str(&format!(" class=\"{}\"", l.class));
+            }
             match l.anchor {
                 Anchor::Start => {}
                 Anchor::Middle => out.push_str(" text-anchor=\"middle\""),

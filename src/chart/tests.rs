@@ -135,19 +135,20 @@ fn layer<'a>(svg: Node<'a, 'a>, class: &str) -> Vec<Node<'a, 'a>> {
 #[test]
 fn every_kind_is_well_formed_and_accessible() {
     for spec in all_kinds() {
-        let out = render_svg(&spec).unwrap();
+        let out = render_svg(&spec).unwrap().svg;
         let doc = parse(&out);
         let roots = svgs(&doc);
-        assert_eq!(roots.len(), 2, "{:?}", spec.kind);
-        for (svg, layout) in roots.iter().zip(["compact", "wide"]) {
+        assert_eq!(roots.len(), 3, "{:?}", spec.kind);
+        for (svg, layout) in roots.iter().zip(["compact", "medium", "wide"]) {
             assert_eq!(svg.attribute("role"), Some("img"));
             assert_eq!(
                 svg.attribute("class"),
                 Some(format!("chart chart-{layout}").as_str())
             );
-            assert_eq!(svg.attribute("width"), Some("100%"));
-            assert!(svg.attribute("height").is_none());
-            assert!(svg.attribute("viewBox").is_some());
+            // Drawn at its own size: one unit is one CSS pixel.
+            let vb: Vec<&str> = svg.attribute("viewBox").unwrap().split(' ').collect();
+            assert_eq!(svg.attribute("width"), Some(vb[2]));
+            assert_eq!(svg.attribute("height"), Some(vb[3]));
             assert_eq!(
                 svg.attribute("font-family"),
                 Some("Inter, system-ui, sans-serif")
@@ -179,7 +180,7 @@ fn every_kind_is_well_formed_and_accessible() {
 
 #[test]
 fn ids_are_unique_across_both_layouts() {
-    let out = render_svg(&trend()).unwrap();
+    let out = render_svg(&trend()).unwrap().svg;
     let doc = parse(&out);
     let mut ids: Vec<&str> = doc
         .descendants()
@@ -193,7 +194,7 @@ fn ids_are_unique_across_both_layouts() {
 
 #[test]
 fn ticks_and_values_are_dutch() {
-    let out = render_svg(&trend()).unwrap();
+    let out = render_svg(&trend()).unwrap().svg;
     let doc = parse(&out);
     for svg in svgs(&doc) {
         let t = texts(svg);
@@ -213,13 +214,13 @@ fn ticks_and_values_are_dutch() {
         series: vec![series("Deelnemers", &[Some(6291.0), Some(896.0)])],
         ..ChartSpec::default()
     };
-    let out = render_svg(&counts).unwrap();
+    let out = render_svg(&counts).unwrap().svg;
     assert!(texts(parse(&out).root_element()).contains(&"6.291".to_string()));
 
     // Without value labels the axis shows integer ticks with thousands separators.
     let mut axis = counts.clone();
     axis.value_labels = Some(false);
-    let out = render_svg(&axis).unwrap();
+    let out = render_svg(&axis).unwrap().svg;
     let t = texts(parse(&out).root_element());
     assert!(t.contains(&"2.000".to_string()), "{t:?}");
     assert!(t.contains(&"0".to_string()));
@@ -227,7 +228,7 @@ fn ticks_and_values_are_dutch() {
 
     let mut en = trend();
     en.lang = Lang::En;
-    let out = render_svg(&en).unwrap();
+    let out = render_svg(&en).unwrap().svg;
     let t = texts(parse(&out).root_element());
     assert!(t.contains(&"1.5%".to_string()));
     assert!(t
@@ -237,7 +238,7 @@ fn ticks_and_values_are_dutch() {
 
 #[test]
 fn value_labels_follow_the_option() {
-    let out = render_svg(&types()).unwrap();
+    let out = render_svg(&types()).unwrap().svg;
     let t = texts(parse(&out).root_element());
     assert!(t.contains(&"29,5%".to_string()), "{t:?}");
     assert!(
@@ -247,7 +248,7 @@ fn value_labels_follow_the_option() {
 
     let mut off = types();
     off.value_labels = Some(false);
-    let t = texts(parse(&render_svg(&off).unwrap()).root_element());
+    let t = texts(parse(&render_svg(&off).unwrap().svg).root_element());
     assert!(!t.contains(&"29,5%".to_string()));
     assert!(
         t.contains(&"30%".to_string()) || t.contains(&"25%".to_string()),
@@ -256,18 +257,18 @@ fn value_labels_follow_the_option() {
 
     let mut every = trend();
     every.value_labels = Some(true);
-    let t = texts(parse(&render_svg(&every).unwrap()).root_element());
+    let t = texts(parse(&render_svg(&every).unwrap().svg).root_element());
     assert!(t.contains(&"1,75%".to_string()) && t.contains(&"1,30%".to_string()));
 
     let one = one_year_later();
-    let t = texts(parse(&render_svg(&one).unwrap()).root_element());
+    let t = texts(parse(&render_svg(&one).unwrap().svg).root_element());
     // Shares of the national row are computed from counts: 9106 of 22766 is 40%.
     assert!(t.contains(&"40%".to_string()), "{t:?}");
 }
 
 #[test]
 fn missing_values_are_absent_not_zero() {
-    let out = render_svg(&types()).unwrap();
+    let out = render_svg(&types()).unwrap().svg;
     let doc = parse(&out);
     for svg in svgs(&doc) {
         // Five bars for six categories; the legend swatch is a line, not a rect.
@@ -280,13 +281,19 @@ fn missing_values_are_absent_not_zero() {
         );
         let t = texts(svg);
         assert!(t.iter().any(|x| x == "–" || x == "geen gegevens"), "{t:?}");
-        // Five target markers plus the legend's.
-        assert_eq!(layer(svg, "lines").len(), 6);
+        // Five target markers, the legend's, and one beside each target's number.
+        assert_eq!(layer(svg, "target-marks").len(), 11);
+        let numbers: Vec<String> = svg
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("target"))
+            .map(|n| n.text().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(numbers, ["26,4%", "8,6%", "3,2%", "2,7%", "1,0%"]);
     }
 
     let mut gap = trend();
     gap.series[1].values[2] = None;
-    let out = render_svg(&gap).unwrap();
+    let out = render_svg(&gap).unwrap().svg;
     let doc = parse(&out);
     for svg in svgs(&doc) {
         let lines = layer(svg, "lines");
@@ -301,7 +308,7 @@ fn missing_values_are_absent_not_zero() {
 
 #[test]
 fn stacked100_bars_fill_the_width() {
-    let out = render_svg(&one_year_later()).unwrap();
+    let out = render_svg(&one_year_later()).unwrap().svg;
     let doc = parse(&out);
     for svg in svgs(&doc) {
         let rects: Vec<(f64, f64, f64)> = layer(svg, "marks")
@@ -355,7 +362,7 @@ fn text_from_data_is_escaped() {
             highlight: Some(evil.into()),
             ..ChartSpec::default()
         };
-        let out = render_svg(&spec).unwrap();
+        let out = render_svg(&spec).unwrap().svg;
         assert!(!out.contains("<script>"));
         let doc = parse(&out);
         let svg = svgs(&doc)[1];
@@ -372,7 +379,10 @@ fn text_from_data_is_escaped() {
 #[test]
 fn output_is_deterministic() {
     for spec in all_kinds() {
-        assert_eq!(render_svg(&spec).unwrap(), render_svg(&spec).unwrap());
+        assert_eq!(
+            render_svg(&spec).unwrap().svg,
+            render_svg(&spec).unwrap().svg
+        );
     }
 }
 
@@ -434,7 +444,7 @@ fn impossible_specs_are_errors() {
 fn description_is_generated_in_the_spec_language() {
     let mut spec = trend();
     spec.highlight = None;
-    let out = render_svg(&spec).unwrap();
+    let out = render_svg(&spec).unwrap().svg;
     let doc = parse(&out);
     let desc = svgs(&doc)[0]
         .children()
@@ -455,12 +465,13 @@ fn description_is_generated_in_the_spec_language() {
     assert!(desc.contains("Streefcijfer 1,4%"), "{desc}");
 
     spec.lang = Lang::En;
-    let out = render_svg(&spec).unwrap();
+    let out = render_svg(&spec).unwrap().svg;
     assert!(out.contains("Line chart with 2 series"));
 
     spec.description = "Eigen beschrijving".into();
     assert!(render_svg(&spec)
         .unwrap()
+        .svg
         .contains(">Eigen beschrijving</desc>"));
 }
 
@@ -560,9 +571,9 @@ fn five_line_chart_is_small() {
         }),
         ..ChartSpec::default()
     };
-    let out = render_svg(&spec).unwrap();
-    eprintln!("five-series line chart: {} bytes", out.len());
-    assert!(out.len() < 30_000, "{} bytes", out.len());
+    let out = render_svg(&spec).unwrap().svg;
+    eprintln!("five-series line chart, three layouts: {} bytes", out.len());
+    assert!(out.len() < 45_000, "{} bytes", out.len());
 }
 
 #[test]
@@ -675,7 +686,7 @@ fn line_targets_per_category_and_empty_lines() {
     for s in &mut empty.series {
         s.values = vec![None; 5];
     }
-    let out = render_svg(&empty).unwrap();
+    let out = render_svg(&empty).unwrap().svg;
     assert!(out.contains(">geen gegevens</text>"));
     assert!(!out.contains("<polyline fill=\"none\" opacity=\"1\" stroke=\"#0072B2\""));
 }
@@ -687,14 +698,15 @@ fn bars_without_data_get_no_target_marker_over_their_words() {
     let markers = |spec: &ChartSpec| {
         let out = render_svg_layout(spec, Layout::Wide).unwrap();
         let doc = Document::parse(&out).unwrap();
-        let n = layer(doc.root_element(), "lines").len();
+        let n = layer(doc.root_element(), "target-marks").len();
         (n, texts(doc.root_element()))
     };
     let (all, _) = markers(&spec);
     // mbo-2 keeps its target but loses its value
     spec.series[0].values[1] = None;
     let (fewer, words) = markers(&spec);
-    assert_eq!(fewer, all - 1);
+    // Its marker and the swatch beside its target's number.
+    assert_eq!(fewer, all - 2);
     assert!(words.iter().any(|t| t == "geen gegevens"), "{words:?}");
 }
 
@@ -735,5 +747,570 @@ fn fixed_axis_cuts_values_at_the_edge() {
     assert!(
         highest_bar >= top_tick_y - 0.5,
         "{highest_bar} {top_tick_y}"
+    );
+}
+
+/// A text element as the reader sees it: its box (from the font metrics the layout uses),
+/// class, fill and whether it has a white halo.
+struct TextBox {
+    text: String,
+    class: String,
+    fill: color::Rgb,
+    halo: bool,
+    bbox: (f64, f64, f64, f64),
+}
+
+fn text_boxes(svg: Node) -> Vec<TextBox> {
+    svg.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|t| {
+            let a = |k: &str| t.attribute(k);
+            let x: f64 = a("x").unwrap().parse().unwrap();
+            let y: f64 = a("y").unwrap().parse().unwrap();
+            let text = t.text().unwrap_or("").to_string();
+            let bold = a("font-weight").is_some();
+            let w = text::width(&text, TEXT_PX, bold);
+            let x0 = match a("text-anchor") {
+                Some("middle") => x - w / 2.0,
+                Some("end") => x - w,
+                _ => x,
+            };
+            let fill = t
+                .ancestors()
+                .find_map(|n| n.attribute("fill"))
+                .and_then(color::parse_css)
+                .unwrap();
+            TextBox {
+                text,
+                class: a("class").unwrap_or("").to_string(),
+                fill,
+                halo: a("stroke").is_some(),
+                // The glyphs, without the safety margin the layout keeps around them.
+                bbox: (x0, x0 + w, y - TEXT_PX * text::CAP, y),
+            }
+        })
+        .collect()
+}
+
+/// Boxes of the target markers and target lines, from their `points`.
+fn target_line_boxes(svg: Node) -> Vec<(f64, f64, f64, f64)> {
+    let mut out = Vec::new();
+    for class in ["target", "target-marks"] {
+        for n in layer(svg, class) {
+            let w: f64 = n.attribute("stroke-width").unwrap_or("1").parse().unwrap();
+            let pts: Vec<(f64, f64)> = n
+                .attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            for seg in pts.windows(2) {
+                let (a, b) = (seg[0], seg[1]);
+                out.push((
+                    a.0.min(b.0) - w / 2.0,
+                    a.0.max(b.0) + w / 2.0,
+                    a.1.min(b.1) - w / 2.0,
+                    a.1.max(b.1) + w / 2.0,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Filled rectangles of bars: (box, fill).
+fn bar_rects(svg: Node) -> Vec<((f64, f64, f64, f64), color::Rgb)> {
+    layer(svg, "marks")
+        .iter()
+        .filter(|n| n.has_tag_name("rect"))
+        .map(|r| {
+            let a = |k: &str| r.attribute(k).unwrap().parse::<f64>().unwrap();
+            let (x, y, w, h) = (a("x"), a("y"), a("width"), a("height"));
+            (
+                (x, x + w, y, y + h),
+                color::parse_css(r.attribute("fill").unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 < b.1 && a.1 > b.0 && a.2 < b.3 && a.3 > b.2
+}
+
+/// The Arnhem factsheet's Figure 1 and 2 and the report's Figures 2.3 and 2.5, with the
+/// default theme's palette (whose old mid-green passed no label colour).
+fn example_charts() -> Vec<ChartSpec> {
+    let theme: Vec<String> = [
+        "#1f5f8b", "#d55e00", "#2a8c6b", "#8a5aa6", "#b8860b", "#5c6b73",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let years = s(&[
+        "2015/2016",
+        "2016/2017",
+        "2017/2018",
+        "2018/2019",
+        "2019/2020",
+        "2020/2021",
+    ]);
+    let stacked = ChartSpec {
+        kind: ChartKind::Stacked,
+        id: "fig-types-stacked".into(),
+        title: "Aantal nieuwe vsv'ers per onderwijstype, Arnhem".into(),
+        categories: years.clone(),
+        series: vec![
+            series(
+                "vo",
+                &[
+                    Some(128.0),
+                    Some(91.0),
+                    Some(94.0),
+                    Some(40.0),
+                    Some(108.0),
+                    Some(81.0),
+                ],
+            ),
+            series(
+                "mbo-1",
+                &[
+                    Some(118.0),
+                    Some(96.0),
+                    Some(124.0),
+                    Some(153.0),
+                    Some(105.0),
+                    Some(95.0),
+                ],
+            ),
+            series(
+                "mbo-2",
+                &[
+                    Some(223.0),
+                    Some(208.0),
+                    Some(213.0),
+                    Some(185.0),
+                    Some(161.0),
+                    Some(203.0),
+                ],
+            ),
+            series(
+                "mbo-3",
+                &[
+                    Some(128.0),
+                    Some(135.0),
+                    Some(135.0),
+                    Some(123.0),
+                    Some(97.0),
+                    Some(126.0),
+                ],
+            ),
+            series(
+                "mbo-4",
+                &[
+                    Some(165.0),
+                    Some(153.0),
+                    Some(180.0),
+                    Some(238.0),
+                    Some(209.0),
+                    Some(191.0),
+                ],
+            ),
+        ],
+        pinned_category: Some("2020/2021".into()),
+        palette: theme.clone(),
+        ..ChartSpec::default()
+    };
+    let trend = ChartSpec {
+        kind: ChartKind::Line,
+        id: "fig-arnhem".into(),
+        title: "Vsv-aandeel per schooljaar: Arnhem tegenover landelijk".into(),
+        categories: years,
+        series: vec![
+            series(
+                "Arnhem",
+                &[
+                    Some(2.1),
+                    Some(1.88),
+                    Some(2.05),
+                    Some(2.19),
+                    Some(1.86),
+                    Some(1.9),
+                ],
+            ),
+            series(
+                "Landelijk",
+                &[
+                    Some(1.98),
+                    Some(1.75),
+                    Some(1.9),
+                    Some(2.02),
+                    Some(1.72),
+                    Some(1.87),
+                ],
+            ),
+        ],
+        unit: Some("%".into()),
+        decimals: Some(2),
+        category_targets: Some((
+            "Streefcijfer Arnhem".into(),
+            vec![Some(2.1), Some(2.0), Some(2.0), Some(2.0), Some(1.9), None],
+        )),
+        highlight: Some("Arnhem".into()),
+        pinned_category: Some("2020/2021".into()),
+        palette: theme.clone(),
+        ..ChartSpec::default()
+    };
+    let mut doelen = types();
+    doelen.id = "fig-doelen".into();
+    doelen.palette = theme.clone();
+    let mut later = one_year_later();
+    later.highlight = Some("Achterhoek".into());
+    later.palette = theme;
+    vec![stacked, trend, doelen, later]
+}
+
+#[test]
+fn every_segment_is_labelled_or_named_in_the_note() {
+    for spec in example_charts()
+        .into_iter()
+        .filter(|s| matches!(s.kind, ChartKind::Stacked | ChartKind::Stacked100))
+    {
+        let out = render_svg(&spec).unwrap();
+        for layout in Layout::ALL {
+            let svg = render_svg_layout(&spec, layout).unwrap();
+            let doc = Document::parse(&svg).unwrap();
+            let root = doc.root_element();
+            let values: Vec<TextBox> = text_boxes(root)
+                .into_iter()
+                .filter(|t| t.class == "value")
+                .collect();
+            let note = out
+                .notes
+                .iter()
+                .find(|n| n.layouts.contains(&layout))
+                .map(|n| n.text.clone())
+                .unwrap_or_default();
+            // Segments: bar rectangles below the legend (legend swatches are small squares).
+            let segments: Vec<_> = bar_rects(root)
+                .into_iter()
+                .filter(|(b, _)| b.3 - b.2 >= 18.0)
+                .collect();
+            let total: usize = spec
+                .series
+                .iter()
+                .map(|s| s.values.iter().flatten().filter(|v| **v != 0.0).count())
+                .sum();
+            assert_eq!(segments.len(), total, "{} {layout:?}", spec.id);
+            let named = note
+                .split_once(": ")
+                .map_or(0, |(_, list)| list.split("; ").count());
+            assert_eq!(
+                values.len() + named,
+                total,
+                "{} {layout:?}: {} labels, note: {note}",
+                spec.id,
+                values.len()
+            );
+            // The highlighted row and the page's own year are labelled in full.
+            let must: Vec<&str> = [&spec.highlight, &spec.pinned_category]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            for m in must {
+                assert!(!note.contains(&format!("in {m} ")), "{layout:?}: {note}");
+            }
+        }
+    }
+}
+
+#[test]
+fn labels_keep_clear_of_targets_and_each_other() {
+    let mut specs = example_charts();
+    specs.extend(all_kinds());
+    let mut crowded = types();
+    crowded.id = "fig-crowded".into();
+    // Values right under their targets: the label must move, not sit on the marker.
+    crowded.series[0].values = vec![Some(26.0), Some(8.4), Some(3.1), Some(2.6), Some(0.9), None];
+    crowded.target = Some(TargetLine {
+        value: 12.0,
+        label: "Gemiddelde".into(),
+    });
+    specs.push(crowded);
+    for spec in specs {
+        for layout in Layout::ALL {
+            let svg = render_svg_layout(&spec, layout).unwrap();
+            let doc = Document::parse(&svg).unwrap();
+            let root = doc.root_element();
+            let targets = target_line_boxes(root);
+            let texts = text_boxes(root);
+            for t in texts.iter().filter(|t| !t.text.is_empty()) {
+                if t.class != "legend" {
+                    for b in &targets {
+                        assert!(
+                            !overlap(t.bbox, *b),
+                            "{} {layout:?}: `{}` ({}) on a target line {b:?}",
+                            spec.id,
+                            t.text,
+                            t.class
+                        );
+                    }
+                }
+            }
+            let values: Vec<&TextBox> = texts
+                .iter()
+                .filter(|t| matches!(t.class.as_str(), "value" | "total" | "target" | "end"))
+                .collect();
+            for (i, a) in values.iter().enumerate() {
+                for b in &values[i + 1..] {
+                    assert!(
+                        !overlap(a.bbox, b.bbox),
+                        "{} {layout:?}: `{}` overlaps `{}`",
+                        spec.id,
+                        a.text,
+                        b.text
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn label_contrast_passes_on_what_is_behind_it() {
+    let mut specs = example_charts();
+    specs.extend(all_kinds());
+    for spec in specs {
+        for layout in Layout::ALL {
+            let svg = render_svg_layout(&spec, layout).unwrap();
+            let doc = Document::parse(&svg).unwrap();
+            let root = doc.root_element();
+            let bars = bar_rects(root);
+            for t in text_boxes(root).iter().filter(|t| !t.text.is_empty()) {
+                let (cx, cy) = ((t.bbox.0 + t.bbox.1) / 2.0, (t.bbox.2 + t.bbox.3) / 2.0);
+                // The last bar drawn under the text's centre, else the white page.
+                let behind = if t.halo {
+                    color::WHITE
+                } else {
+                    bars.iter()
+                        .rev()
+                        .find(|(b, _)| cx > b.0 && cx < b.1 && cy > b.2 && cy < b.3)
+                        .map_or(color::WHITE, |(_, f)| *f)
+                };
+                let c = color::contrast(t.fill, behind);
+                assert!(
+                    c >= 4.5,
+                    "{} {layout:?}: `{}` {} on {} is {c:.2}:1",
+                    spec.id,
+                    t.text,
+                    t.fill.hex(),
+                    behind.hex()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn targets_are_labelled_only_where_the_data_has_them() {
+    let specs = example_charts();
+    let trend = &specs[1];
+    for layout in Layout::ALL {
+        let svg = render_svg_layout(trend, layout).unwrap();
+        let doc = Document::parse(&svg).unwrap();
+        let all = texts(doc.root_element()).join(" ");
+        // The last target is 2019/2020's: it says so, and 2020/2021 gets none.
+        assert!(all.contains("1,9%"), "{layout:?}: {all}");
+        assert!(
+            all.contains("in 2019/") || all.contains("in 2019/2020"),
+            "{layout:?}: {all}"
+        );
+        // One marker for the lone first target, a dashed path for the rest; nothing in
+        // 2020/2021's column.
+        let marks = layer(doc.root_element(), "target-marks");
+        let dashed = layer(doc.root_element(), "target");
+        assert_eq!(dashed.len(), 1, "{layout:?}");
+        assert!(marks.len() <= 1, "{layout:?}");
+    }
+    // Per-category targets: a number exactly for each category with data and a target.
+    let mut doelen = specs[2].clone();
+    doelen.category_targets.as_mut().unwrap().1[2] = None;
+    for layout in Layout::ALL {
+        let svg = render_svg_layout(&doelen, layout).unwrap();
+        let doc = Document::parse(&svg).unwrap();
+        let numbers: Vec<String> = text_boxes(doc.root_element())
+            .into_iter()
+            .filter(|t| t.class == "target")
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(numbers, ["26,4%", "8,6%", "2,7%", "1,0%"], "{layout:?}");
+    }
+}
+
+#[test]
+fn the_pinned_period_is_always_on_the_axis() {
+    let mut spec = trend();
+    spec.categories = (2008..2021).map(|y| format!("{y}/{}", y + 1)).collect();
+    for s in &mut spec.series {
+        s.values = (0..13).map(|j| Some(1.0 + j as f64 * 0.05)).collect();
+    }
+    for pin in ["2013/2014", "2020/2021", "2008/2009"] {
+        spec.pinned_category = Some(pin.into());
+        for layout in Layout::ALL {
+            let svg = render_svg_layout(&spec, layout).unwrap();
+            let doc = Document::parse(&svg).unwrap();
+            let cats: Vec<String> = text_boxes(doc.root_element())
+                .into_iter()
+                .filter(|t| t.class == "category")
+                .map(|t| t.text)
+                .collect();
+            let joined = cats.join("");
+            assert!(
+                joined.contains(pin) || cats.concat().contains(pin),
+                "{layout:?} {pin}: {cats:?}"
+            );
+            // Too many years for a phone: fewer labels, not overlapping ones.
+            if layout == Layout::Compact {
+                assert!(cats.len() < 13, "{cats:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn chart_text_has_one_size_in_every_layout() {
+    for spec in example_charts().into_iter().chain(all_kinds()) {
+        for layout in Layout::ALL {
+            let svg = render_svg_layout(&spec, layout).unwrap();
+            let doc = Document::parse(&svg).unwrap();
+            for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let size: f64 = t
+                    .ancestors()
+                    .find_map(|a| a.attribute("font-size"))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert_eq!(size, TEXT_PX);
+            }
+        }
+    }
+    assert!(THEME_CSS.contains(&format!("font-size: {}px", TEXT_PX)));
+}
+
+#[test]
+fn the_seventh_series_does_not_look_like_the_first() {
+    let six: Vec<String> = [
+        "#1f5f8b", "#c24e00", "#247a5c", "#8a5aa6", "#b8860b", "#5c6b73",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let seven: Vec<Series> = (0..7)
+        .map(|i| {
+            series(
+                &format!("Reeks {}", i + 1),
+                &[
+                    Some(1.0 + i as f64),
+                    Some(2.0 + i as f64),
+                    Some(1.5 + i as f64),
+                ],
+            )
+        })
+        .collect();
+    // Lines: the seventh has the first one's colour, but another marker and a dash.
+    let lines = ChartSpec {
+        kind: ChartKind::Line,
+        id: "fig-seven".into(),
+        categories: s(&["2019", "2020", "2021"]),
+        series: seven.clone(),
+        palette: six.clone(),
+        ..ChartSpec::default()
+    };
+    let svg = render_svg_layout(&lines, Layout::Wide).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let groups: Vec<Node> = root
+        .children()
+        .filter(|g| g.attribute("class") == Some("lines"))
+        .collect();
+    let series_lines: Vec<(Option<&str>, Option<&str>)> = groups
+        .iter()
+        .flat_map(|g| {
+            g.children()
+                .filter(|n| n.has_tag_name("polyline"))
+                .map(|n| (n.attribute("stroke"), g.attribute("stroke-dasharray")))
+        })
+        .filter(|_| true)
+        .collect();
+    let first = series_lines[0];
+    let seventh = series_lines[6];
+    assert_eq!(first.0, seventh.0, "same colour, as the palette has six");
+    assert_ne!(first.1, seventh.1, "but a dash: {series_lines:?}");
+    // Markers: seven series, three points, two shapes each (white ring and fill).
+    let dots: Vec<&str> = layer(root, "dots")
+        .iter()
+        .map(|n| n.tag_name().name())
+        .collect();
+    assert_eq!(dots[0], "circle");
+    assert_ne!(dots[6 * 6], "circle", "{dots:?}");
+
+    // Bars: the seventh is hatched.
+    let bars = ChartSpec {
+        kind: ChartKind::Grouped,
+        id: "fig-seven-bars".into(),
+        categories: s(&["2019", "2020", "2021"]),
+        series: seven,
+        palette: six,
+        ..ChartSpec::default()
+    };
+    let svg = render_svg_layout(&bars, Layout::Wide).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let hatched = layer(doc.root_element(), "hatch");
+    // Three bars and the legend swatch.
+    assert_eq!(hatched.len(), 4, "{svg}");
+    assert!(svg.contains("<pattern id=\"fig-seven-bars-wide-hatch-1\""));
+}
+
+#[test]
+fn many_lines_get_direct_labels_where_they_fit() {
+    let mk = |m: usize, spread: f64| ChartSpec {
+        kind: ChartKind::Line,
+        id: "fig-many".into(),
+        categories: s(&["2019", "2020", "2021"]),
+        series: (0..m)
+            .map(|i| {
+                series(
+                    &format!("R{i}"),
+                    &[Some(1.0), Some(2.0), Some(1.0 + i as f64 * spread)],
+                )
+            })
+            .collect(),
+        ..ChartSpec::default()
+    };
+    // Eight well-spread lines: labelled at their ends, no legend.
+    let svg = render_svg_layout(&mk(8, 3.0), Layout::Wide).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let boxes = text_boxes(doc.root_element());
+    assert_eq!(
+        boxes
+            .iter()
+            .filter(|t| t.class == "end" && t.text.starts_with('R'))
+            .count(),
+        8
+    );
+    assert!(!boxes.iter().any(|t| t.class == "legend"));
+    // Twelve: a legend.
+    let svg = render_svg_layout(&mk(12, 1.0), Layout::Wide).unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    assert_eq!(
+        text_boxes(doc.root_element())
+            .iter()
+            .filter(|t| t.class == "legend")
+            .count(),
+        12
     );
 }

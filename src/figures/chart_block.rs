@@ -199,11 +199,24 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
         category_targets: category_targets.clone(),
         value_labels: labels,
         highlight,
+        pinned_category: page_period(env, &x),
         palette: env.palette.to_vec(),
         lang: env.lang,
     };
-    let svg = chart::render_svg(&spec)
+    let drawn = chart::render_svg(&spec)
         .map_err(|msg| vec![err_at("type", msg, "check the chart's data and options")])?;
+    // Values the drawing had no room to label are named under it, with the layout they
+    // belong to (the theme shows each note with its drawing).
+    let mut svg = drawn.svg;
+    for note in &drawn.notes {
+        let classes = note.classes();
+        let class = if classes.is_empty() {
+            "figure__notes".to_string()
+        } else {
+            format!("figure__notes {classes}")
+        };
+        svg.push_str(&format!("<p class=\"{class}\">{}</p>\n", esc(&note.text)));
+    }
 
     let words = Words::new(env.lang);
     let label_text = format!("{} {}", words.figure, fig.number);
@@ -225,6 +238,20 @@ pub fn render(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, Vec<Dia
     ));
     html.push_str("</figure>\n");
     Ok(html)
+}
+
+/// On a page generated per period (a factsheet per school year), the page's own period
+/// when the chart runs over that column: the trend chart must always label it.
+fn page_period(env: &BlockEnv, x: &str) -> Option<String> {
+    let period = env.period.filter(|p| *p == x)?;
+    let serde_yaml::Value::Mapping(key) = env.scope? else {
+        return None;
+    };
+    key.get(period).and_then(|v| match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 fn x_label(rename: &[(String, String)], x: &str) -> String {
@@ -409,11 +436,13 @@ fn data_table(
         .flat_map(|s| s.values.iter().flatten().copied())
         .collect();
     let dec = decimals.unwrap_or_else(|| numeric_decimals(all.iter().copied()));
+    // The table may be wider than a phone: its scroll box is a labelled region a keyboard
+    // can reach and scroll, as for table blocks.
     let mut h = format!(
-        "<details class=\"figure__data\">\n<summary>{} <span class=\"visually-hidden\">({})</span></summary>\n<div class=\"table-scroll\">\n<table class=\"data-table\">\n<thead><tr><th scope=\"col\">{}</th>",
-        words.show_data,
-        esc(figure_label),
-        esc(x_label)
+        "<details class=\"figure__data\">\n<summary>{show} <span class=\"visually-hidden\">({label})</span></summary>\n<div class=\"table-scroll\" role=\"region\" aria-label=\"{show}: {label}\" tabindex=\"0\">\n<table class=\"data-table\">\n<thead><tr><th scope=\"col\">{}</th>",
+        esc(x_label),
+        show = words.show_data,
+        label = esc(figure_label),
     );
     for s in &data.series {
         h.push_str(&format!(

@@ -52,6 +52,12 @@ expect_exit 1 vnu-bad node vnu.mjs fixtures/bad
 expect_line vnu-bad '^fixtures/bad/index\.html:14:3: error: An .img. element must have an .alt. attribute' 'the img without alt at file:line:col'
 expect_line vnu-bad '^fixtures/bad/index\.html:[0-9]+:[0-9]+: warning: .*lang' 'missing lang as a warning'
 
+expect_exit 0 layout-good node layout.mjs fixtures/good
+expect_exit 1 layout-bad node layout.mjs fixtures/layout-bad
+expect_line layout-bad '"Afgesneden tabel" is [0-9]+px wide and cut off at [0-9]+px, with no box to scroll it' 'a table cut off without a scroll box'
+expect_line layout-bad '"Tabel zonder toetsenbord" scrolls in a box that a keyboard cannot reach' 'a scroll box without tabindex'
+expect_line layout-bad '"Verkleinde grafiek": text "te klein" renders at [0-9.]+px' 'chart text below 12px'
+
 expect_exit 0 screenshot node screenshot.mjs fixtures/good nieuws/ "$tmp/shot.png" --width 375 --prefix "$prefix"
 if [ "$(head -c 8 "$tmp/shot.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
   ok "screenshot writes a PNG"
