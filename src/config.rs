@@ -139,6 +139,46 @@ fn yes() -> bool {
     true
 }
 
+/// A file named in `site.yaml` that must be in `static/` (the share image, the logo): its
+/// path from there, or an error at the key when there is no such file.
+fn static_file(
+    site_dir: &Path,
+    text: &str,
+    rel: &Path,
+    key: &str,
+    value: &str,
+    example: &str,
+) -> Result<String, Diagnostic> {
+    let image = value.trim().trim_start_matches('/').to_string();
+    let inside = Path::new(&image)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if image.is_empty() || !inside || !site_dir.join("static").join(&image).is_file() {
+        // Also nested keys (`organisation:` / `  logo:`), at their indentation.
+        let (l, c) = text
+            .lines()
+            .enumerate()
+            .find_map(|(i, line)| {
+                let rest = line.trim_start().strip_prefix(key)?;
+                let indent = line.len() - line.trim_start().len();
+                rest.trim_start()
+                    .starts_with(':')
+                    .then_some((i + 1, indent + 1))
+            })
+            .unwrap_or((0, 0));
+        return Err(Diagnostic::new(
+            rel,
+            l,
+            c,
+            format!("`{key}`: there is no file `static/{image}`"),
+        )
+        .with_hint(format!(
+            "put the picture in the static/ folder and name it from there: `{key}: {example}`"
+        )));
+    }
+    Ok(image)
+}
+
 impl SiteConfig {
     /// Reads `site.yaml` from `site_dir`.
     pub fn load(site_dir: &Path) -> Result<SiteConfig, Diagnostic> {
@@ -153,21 +193,18 @@ impl SiteConfig {
         })?;
         let mut config = Self::parse(&text, &rel)?;
         if let Some(image) = &config.share_image {
-            let image = image.trim().trim_start_matches('/').to_string();
-            let inside = Path::new(&image)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if image.is_empty() || !inside || !site_dir.join("static").join(&image).is_file() {
-                let (l, c) = key_position(&text, "share_image").unwrap_or((0, 0));
-                return Err(Diagnostic::new(
-                    &rel,
-                    l,
-                    c,
-                    format!("`share_image`: there is no file `static/{image}`"),
-                )
-                .with_hint("put the picture in the static/ folder and name it from there: `share_image: img/delen.png`"));
-            }
+            let image = static_file(site_dir, &text, &rel, "share_image", image, "img/delen.png")?;
             config.share_image = Some(image);
+        }
+        if !config.organisation.logo.trim().is_empty() {
+            config.organisation.logo = static_file(
+                site_dir,
+                &text,
+                &rel,
+                "logo",
+                &config.organisation.logo,
+                "img/logo.svg",
+            )?;
         }
         Ok(config)
     }

@@ -253,6 +253,8 @@ fn portrait_photos_are_square_around_the_focal_point() {
     );
     assert!(img.get_pixel(240, 470)[2] > 150);
 
+    // The portrait page shows the photo large and whole (the square is for cards and
+    // link previews), in sizes up to the original's width.
     let doc = s.html("portretten/anna/index.html");
     let photo = doc
         .select(&sel("img.portrait__photo"))
@@ -262,13 +264,15 @@ fn portrait_photos_are_square_around_the_focal_point() {
     assert_eq!(photo.attr("alt"), Some("Anna de Vries op het schoolplein"));
     assert_eq!(
         (photo.attr("width"), photo.attr("height")),
-        (Some("480"), Some("480"))
+        (Some("600"), Some("900"))
     );
     assert_eq!(photo.attr("loading"), None, "the photo opens the page");
-    assert!(photo
-        .attr("srcset")
-        .unwrap()
-        .contains("anna-sq160-50-0.png 160w"));
+    let srcset = photo.attr("srcset").unwrap();
+    assert!(
+        srcset.contains(" 480w") && !srcset.contains("-sq"),
+        "{srcset}"
+    );
+    assert!(attrs(&doc, ".portrait__picture source", "sizes")[0].contains("42rem"));
     // With a photo at the top, every image in the text is below the first screen.
     let work = doc.select(&sel(".prose img")).next().unwrap().value();
     assert_eq!(work.attr("loading"), Some("lazy"));

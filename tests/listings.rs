@@ -82,6 +82,33 @@ fn tags_and_categories_get_pages() {
 }
 
 #[test]
+fn topics_are_shown_as_written_and_spellings_of_one_topic_merge() {
+    let s = news_site(1);
+    s.write(
+        "content/nieuws/a.md",
+        "---\ntitle: A\ndate: 2022-01-01\ntags: [Met gebundelde kracht, zorg]\n---\nA.\n",
+    );
+    s.write(
+        "content/nieuws/b.md",
+        "---\ntitle: B\ndate: 2022-01-02\ntags: [Met gebundelde kracht]\n---\nB.\n",
+    );
+    s.write(
+        "content/nieuws/c.md",
+        "---\ntitle: C\ndate: 2022-01-03\ntags: [met-gebundelde-kracht]\n---\nC.\n",
+    );
+    s.build();
+    let tags = s.html("onderwerpen/index.html");
+    // As most pages write it, in alphabetical order regardless of capitals.
+    assert_eq!(
+        texts(&tags, ".term-list a"),
+        ["cijfers", "Met gebundelde kracht", "regio 1", "zorg"]
+    );
+    let term = s.html("onderwerpen/met-gebundelde-kracht/index.html");
+    assert_eq!(texts(&term, "h1"), ["Met gebundelde kracht"]);
+    assert_eq!(texts(&term, ".card__title"), ["C", "B", "A"]);
+}
+
+#[test]
 fn yearly_archive_lists_years_and_their_pages() {
     let s = news_site(4);
     s.build();

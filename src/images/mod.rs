@@ -336,7 +336,13 @@ impl Images {
 
     /// The cover image of a report or publication (`cover:`), whole, at several widths.
     pub fn cover(&self, page: &Page) -> Option<Picture> {
-        let asset = named_asset(page, "cover")?;
+        self.whole(page, "cover")
+    }
+
+    /// The image front matter `key` names, whole (not cut square), at several widths: the
+    /// portrait photo as the page shows it large.
+    pub fn whole(&self, page: &Page, key: &str) -> Option<Picture> {
+        let asset = named_asset(page, key)?;
         let set = self.set(&asset_path(page, asset), Shape::Responsive)?;
         Some(self.picture(&set))
     }

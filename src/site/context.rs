@@ -67,6 +67,9 @@ pub struct Asset {
     /// For the portrait photo: its square crop in several sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::images::Picture>,
+    /// For the portrait photo: the whole picture in several sizes, to show it large.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full: Option<crate::images::Picture>,
 }
 
 pub fn page_summary<'a>(
@@ -98,6 +101,7 @@ pub fn page_summary<'a>(
                     .map(|e| e.to_string_lossy().to_uppercase())
                     .unwrap_or_default(),
                 image: None,
+                full: None,
             }
         })
         .collect();
@@ -141,6 +145,7 @@ pub fn page_summary<'a>(
             .collect(),
         photo: named("photo").map(|a| Asset {
             image: images.photo(page),
+            full: images.whole(page, "photo"),
             ..a
         }),
         cover: named("cover").map(|a| Asset {

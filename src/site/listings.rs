@@ -204,11 +204,29 @@ fn archive_title(lang: Lang) -> &'static str {
 
 /// Term -> pages with it (newest first), for one taxonomy; sorted by term.
 pub fn terms(content: &Content, tax: &Taxonomy) -> BTreeMap<String, Vec<PageId>> {
-    let mut out: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+    // Spellings that share an address ("Met gebundelde kracht", "met-gebundelde-kracht")
+    // are one term, shown as most pages write it.
+    let mut by_slug: BTreeMap<String, BTreeMap<String, Vec<PageId>>> = BTreeMap::new();
     for page in content.pages.iter().filter(|p| !p.is_section()) {
         for term in page_terms(page, tax) {
-            out.entry(term).or_default().push(page.id);
+            by_slug
+                .entry(slugify(&term))
+                .or_default()
+                .entry(term)
+                .or_default()
+                .push(page.id);
         }
+    }
+    let mut out: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+    for spellings in by_slug.into_values() {
+        let name = spellings
+            .iter()
+            .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
+        let mut pages: Vec<PageId> = spellings.into_values().flatten().collect();
+        pages.dedup();
+        out.insert(name, pages);
     }
     for pages in out.values_mut() {
         pages.sort_by(|&a, &b| {
@@ -331,7 +349,7 @@ pub fn view(
         Kind::Term { .. } => ("term", Vec::new(), Vec::new()),
         Kind::Taxonomy { taxonomy } => {
             let tax = &taxonomies[*taxonomy];
-            let terms = terms(content, tax)
+            let mut terms: Vec<TermCount> = terms(content, tax)
                 .into_iter()
                 .map(|(name, pages)| TermCount {
                     url: term_link(tax, &name).url,
@@ -339,6 +357,8 @@ pub fn view(
                     count: pages.len(),
                 })
                 .collect();
+            // Alphabetical as readers expect it, not capitals first.
+            terms.sort_by_key(|t| t.name.to_lowercase());
             ("taxonomy", terms, Vec::new())
         }
         Kind::Archive {
