@@ -3,7 +3,7 @@
 //!
 //! cargo run --example chart_gallery -- /tmp/gallery.html
 
-use bundel::chart::{render_svg, ChartKind, ChartSpec, Series, TargetLine, THEME_CSS};
+use bundel::chart::{render_svg, ChartKind, ChartSpec, Series, TargetLine};
 use bundel::locale::Lang;
 use std::path::Path;
 
@@ -344,7 +344,8 @@ body{{font-family:Inter,system-ui,sans-serif;margin:0;color:#333}}main{{max-widt
 figure{{margin:0 0 28px}}figcaption{{font-weight:600;font-size:15px;margin-bottom:8px}}\
 {1}</style><main>",
         fonts.display(),
-        THEME_CSS
+        // The theme's own stylesheet carries the chart rules the SVGs rely on.
+        include_str!("../themes/default/static/css/bundel.css")
     );
     for (k, spec) in charts().iter().enumerate() {
         let drawn = render_svg(spec).unwrap_or_else(|e| panic!("{e}"));

@@ -64,10 +64,17 @@ pub fn apply(
         .filter(|s| content.pages[s.page].front.extra.contains_key("generate"))
         .map(|s| s.id)
         .collect();
+    if sections.is_empty() {
+        return errors;
+    }
     for sid in sections {
         if let Err(e) = generate_section(content, sid, data, site_dir, lang) {
             errors.extend(e);
         }
+    }
+    // A generated page may land on the address of a page written by hand elsewhere.
+    if errors.is_empty() {
+        errors.extend(content::duplicate_urls(content));
     }
     errors
 }
@@ -209,6 +216,12 @@ fn generate_section(
 
     let section_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let template_rel = section_dir.join(&spec.template);
+    if !crate::output::is_inside(&template_rel) {
+        return Err(at(
+            format!("`template: {}` is outside the site folder", spec.template),
+            "keep the template in the site, next to _index.md: `template: _factsheet.md`",
+        ));
+    }
     let template = std::fs::read_to_string(site_dir.join(&template_rel)).map_err(|e| {
         at(
             format!("cannot read the template `{}`: {e}", template_rel.display()),
@@ -252,14 +265,54 @@ fn generate_section(
         .map(|p| p.id)
         .collect();
     let mut matched = vec![false; existing.len()];
-    for (values, rows) in &groups {
+    // Key values that slug alike (`Noord Holland`, `NOORD HOLLAND`) would share one address.
+    let mut addresses: HashMap<String, usize> = HashMap::new();
+    for (g, (values, rows)) in groups.iter().enumerate() {
         let vars: Vec<(String, String)> = spec
             .key
             .iter()
             .cloned()
             .zip(values.iter().cloned())
             .collect();
+        if let Some((k, v)) = vars.iter().find(|(_, v)| content::slugify(v).is_empty()) {
+            let c = key_cols[spec.key.iter().position(|x| x == k).unwrap_or(0)];
+            errors.push(
+                table
+                    .cell_diagnostic(
+                        rows[0],
+                        c,
+                        format!("`{v}` has no letters or digits to make an address from"),
+                    )
+                    .with_hint(format!("write a name in the key column `{k}`")),
+            );
+            continue;
+        }
         let path = format!("{section_path}{}/", fill_path(&spec.path, &vars));
+        match addresses.get(&path) {
+            Some(&first) => {
+                errors.push(
+                    table
+                        .cell_diagnostic(
+                            rows[0],
+                            key_cols[0],
+                            format!(
+                                "{} gives the address `/{path}`, the same as {} on line {}",
+                                describe(&spec.key, values),
+                                describe(&spec.key, &groups[first].0),
+                                table.rows[groups[first].1[0]].line
+                            ),
+                        )
+                        .with_hint(
+                            "write the values the same way in every row (the address ignores \
+                             case, spaces and accents), or correct one of them",
+                        ),
+                );
+                continue;
+            }
+            None => {
+                addresses.insert(path.clone(), g);
+            }
+        }
         let mut extra = Mapping::new();
         for (k, v) in &vars {
             extra.insert(Value::String(k.clone()), Value::String(v.clone()));
@@ -463,6 +516,47 @@ fn read_spec(
             ));
         }
     }
+    // Every key column must be in the address, or pages that differ only in that column
+    // would be written over each other.
+    let used = placeholders(&path);
+    if let Some(k) = key.iter().find(|k| !used.contains(k)) {
+        return Err(at(
+            format!(
+                "`path` leaves out the key column `{k}`: pages that differ only in `{k}` \
+                 would get the same address"
+            ),
+            &format!("add `{{{k}}}` to the path, for example `path: \"{}\"`", {
+                let mut p = path.trim_matches('/').to_string();
+                p.push_str(&format!("/{{{k}}}"));
+                p
+            }),
+        ));
+    }
+    if !crate::output::is_inside(Path::new(&path)) || path.split('/').any(|p| p == "..") {
+        return Err(at(
+            format!("`path: {path}` leaves the section folder"),
+            "write the path below the section, without `..` or a leading `/`",
+        ));
+    }
+    let title = s("title");
+    let summary = s("summary");
+    for (name, text) in [("title", &title), ("summary", &summary)] {
+        for k in text.as_deref().map(placeholders).unwrap_or_default() {
+            if !key.contains(&k) {
+                return Err(at(
+                    format!("`{name}` uses `{{{k}}}`, which is not a key column"),
+                    &format!(
+                        "only key columns can be filled in here ({}); write other values \
+                         in the page template",
+                        key.iter()
+                            .map(|k| format!("`{{{k}}}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     let figure = match m.get("figure") {
         Some(Value::Mapping(f)) => f
             .get("column")
@@ -483,13 +577,13 @@ fn read_spec(
         _ => None,
     };
     Ok(Spec {
-        title: s("title").unwrap_or_else(|| {
+        title: title.unwrap_or_else(|| {
             key.iter()
                 .map(|k| format!("{{{k}}}"))
                 .collect::<Vec<_>>()
                 .join(" ")
         }),
-        summary: s("summary"),
+        summary,
         template: s("template").unwrap_or_else(|| "_factsheet.md".to_string()),
         layout: s("layout").unwrap_or_else(|| "factsheet".to_string()),
         period: s("period"),

@@ -537,7 +537,7 @@ fn an_unknown_key_column_is_an_error_at_the_key_setting() {
         "content/vsv/_index.md",
         &INDEX
             .replace("key: [regio, schooljaar]", "key: [regio, jaar]")
-            .replace("{regio}/{schooljaar}", "{regio}/{jaar}"),
+            .replace("{schooljaar}", "{jaar}"),
     );
     let err = build_fails(&s);
     assert!(err.contains("content/vsv/_index.md:8:3: error:"), "{err}");
@@ -599,4 +599,124 @@ fn a_kpi_where_that_drops_the_page_row_says_how_to_reach_another_row() {
         "{err}"
     );
     assert!(err.contains("scope: [schooljaar]"), "{err}");
+}
+
+// Issue 10, items 4 and 5: a generated page never reads a file outside the site and never
+// silently replaces another page.
+
+#[test]
+fn a_template_outside_the_site_is_refused() {
+    let s = factsheet_site();
+    s.write(
+        "content/vsv/_index.md",
+        &INDEX.replace("template: _factsheet.md", "template: /etc/passwd"),
+    );
+    let err = build_fails(&s);
+    assert!(
+        err.contains("content/vsv/_index.md") && err.contains("is outside the site folder"),
+        "{err}"
+    );
+    s.write(
+        "content/vsv/_index.md",
+        &INDEX.replace(
+            "template: _factsheet.md",
+            "template: ../../../../etc/passwd",
+        ),
+    );
+    let err = build_fails(&s);
+    assert!(err.contains("is outside the site folder"), "{err}");
+    assert!(!s.exists("vsv"), "nothing is written");
+}
+
+#[test]
+fn a_path_that_leaves_out_a_key_column_is_an_error() {
+    let s = factsheet_site();
+    s.write(
+        "content/vsv/_index.md",
+        &INDEX.replace("path: \"{regio}/{schooljaar}\"", "path: \"{regio}\""),
+    );
+    let err = build_fails(&s);
+    assert!(
+        err.contains("`path` leaves out the key column `schooljaar`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("{regio}/{schooljaar}"),
+        "the hint shows a fix: {err}"
+    );
+}
+
+#[test]
+fn a_path_that_climbs_out_of_the_section_is_an_error() {
+    let s = factsheet_site();
+    s.write(
+        "content/twente.md",
+        "---\ntitle: Twente\n---\nMet de hand.\n",
+    );
+    s.write(
+        "content/vsv/_index.md",
+        &INDEX.replace(
+            "path: \"{regio}/{schooljaar}\"",
+            "path: \"../{regio}/{schooljaar}\"",
+        ),
+    );
+    let err = build_fails(&s);
+    assert!(err.contains("leaves the section folder"), "{err}");
+}
+
+#[test]
+fn key_values_that_give_the_same_address_are_an_error_naming_both_rows() {
+    let s = factsheet_site();
+    let vsv = format!(
+        "{VSV}Noord Holland,2020/2021,10,1.0,,klein,fictief,\n\
+         NOORD HOLLAND,2020/2021,11,1.1,,klein,fictief,\n"
+    );
+    s.write("data/vsv.csv", &vsv);
+    let err = build_fails(&s);
+    assert!(err.contains("data/vsv.csv:18:1: error:"), "{err}");
+    assert!(
+        err.contains("regio = NOORD HOLLAND")
+            && err.contains("regio = Noord Holland")
+            && err.contains("line 17"),
+        "both rows are named: {err}"
+    );
+}
+
+#[test]
+fn a_key_value_without_letters_or_digits_is_an_error() {
+    let s = factsheet_site();
+    let vsv = format!("{VSV}...,2020/2021,10,1.0,,klein,fictief,\n");
+    s.write("data/vsv.csv", &vsv);
+    let err = build_fails(&s);
+    assert!(err.contains("data/vsv.csv:17:1: error:"), "{err}");
+    assert!(err.contains("no letters or digits"), "{err}");
+}
+
+#[test]
+fn a_title_placeholder_that_is_not_a_key_is_an_error() {
+    let s = factsheet_site();
+    s.write(
+        "content/vsv/_index.md",
+        &INDEX.replace(
+            "title: \"Vsv in cijfers {regio} {schooljaar}\"",
+            "title: \"Vsv in cijfers {regio} {jaar}\"",
+        ),
+    );
+    let err = build_fails(&s);
+    assert!(
+        err.contains("`title` uses `{jaar}`, which is not a key column"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_slug_without_letters_or_digits_is_an_error() {
+    let s = factsheet_site();
+    s.write(
+        "content/vsv/noot.md",
+        "---\ntitle: Noot\nslug: \"..\"\n---\nTekst.\n",
+    );
+    let err = build_fails(&s);
+    assert!(err.contains("content/vsv/noot.md:3:"), "{err}");
+    assert!(err.contains("no letters or digits"), "{err}");
 }

@@ -2,7 +2,8 @@
 
 use super::color::{ink_on, legible, Rgb, BASELINE, INK, INK_DARK, INK_SOFT, MUTED, WHITE};
 use super::layout::{
-    legend, place, settle, target_swatch, target_text, wrap_labels, Axis, Style, Swatch, ValueLabel,
+    legend, place, settle, target_swatch, target_text, unit_title, wrap_labels, Axis, Style,
+    Swatch, ValueLabel,
 };
 use super::scene::{Anchor, Hatch, Label, Scene, Shape};
 use super::text::{self, CAP};
@@ -32,14 +33,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
     if !items.is_empty() {
         top += legend(&mut sc, st, &items, top) + 8.0;
     }
-    if let Some(unit) = p.axis_title() {
-        sc.labels.push(
-            Label::new(st.edge, top + st.fs * CAP, unit, st.fs)
-                .fill(INK_SOFT)
-                .class("unit"),
-        );
-        top += st.lh + 2.0;
-    }
+    top += unit_title(&mut sc, st, p.axis_title(), top);
 
     let mut lo: f64 = 0.0;
     let mut hi: f64 = 0.0;

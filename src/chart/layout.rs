@@ -71,6 +71,18 @@ pub(crate) enum Swatch {
     Marker { vertical: bool },
 }
 
+/// Writes the value axis's unit (`%`, `aantal`) above the plot, when the chart has one;
+/// returns the height used.
+pub(crate) fn unit_title(sc: &mut Scene, st: &Style, unit: Option<&str>, top: f64) -> f64 {
+    let Some(unit) = unit else { return 0.0 };
+    sc.labels.push(
+        Label::new(st.edge, top + st.fs * CAP, unit, st.fs)
+            .fill(INK_SOFT)
+            .class("unit"),
+    );
+    st.lh + 2.0
+}
+
 /// Lays out legend entries in rows from the left edge, starting at `top`; returns the
 /// height used.
 pub(crate) fn legend(sc: &mut Scene, st: &Style, items: &[(Swatch, String)], top: f64) -> f64 {

@@ -2,8 +2,8 @@
 
 use super::color::{Look, Rgb, BASELINE, INK, INK_DARK, INK_SOFT, MUTED};
 use super::layout::{
-    block_baselines, dodge, dot, legend, series_ink, settle, wrap_labels, Axis, Style, Swatch,
-    ValueLabel,
+    block_baselines, dodge, dot, legend, series_ink, settle, unit_title, wrap_labels, Axis, Style,
+    Swatch, ValueLabel,
 };
 use super::scene::{Anchor, Label, Scene, Shape};
 use super::text::{self, CAP};
@@ -118,14 +118,7 @@ pub(crate) fn draw(p: &Prep, st: &Style) -> Scene {
             .collect();
         top += legend(&mut sc, st, &items, top) + 6.0;
     }
-    if let Some(unit) = p.axis_title() {
-        sc.labels.push(
-            Label::new(st.edge, top + st.fs * CAP, unit, st.fs)
-                .fill(INK_SOFT)
-                .class("unit"),
-        );
-        top += st.lh + 2.0;
-    }
+    top += unit_title(&mut sc, st, p.axis_title(), top);
     // Room for the top tick label, which is centred on the top gridline.
     let plot_top = top + st.fs * 0.6;
     let plot_bottom = plot_top + st.plot_h;

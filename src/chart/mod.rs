@@ -6,7 +6,8 @@
 //! (`chart-wide`, [`WIDE_WIDTH`]). Each is drawn at its own size, one unit to one CSS
 //! pixel, so chart text is [`TEXT_PX`] pixels everywhere instead of growing and shrinking
 //! with the box the drawing is scaled into. The theme shows one of the three with
-//! [`THEME_CSS`]; the hidden ones are `display: none` and so also hidden from screen
+//! the chart rules of its stylesheet (`.chart-frame` container queries in the default
+//! theme's `bundel.css`); the hidden ones are `display: none` and so also hidden from screen
 //! readers. [`render_svg_layout`] gives one standalone layout (downloads, PDF).
 //!
 //! Labels are placed by rule: a value label goes where it fits and stays clear of targets,
@@ -151,33 +152,9 @@ pub const COMPACT_WIDTH: f64 = 320.0;
 pub const MEDIUM_WIDTH: f64 = 440.0;
 /// Width of the wide layout: the text column (42rem).
 pub const WIDE_WIDTH: f64 = 672.0;
-/// Size of all chart text, in CSS pixels (and SVG units). [`THEME_CSS`] sets the same
-/// size; a theme that changes it must change it here, or labels will not fit.
+/// Size of all chart text, in CSS pixels (and SVG units). The theme's stylesheet sets the
+/// same size; a theme that changes it must change it here, or labels will not fit.
 pub const TEXT_PX: f64 = 13.0;
-
-/// CSS the theme must include so that exactly one layout shows, at its own size: the
-/// widest layout that fits the chart's container (`.chart-frame`). Notes that belong to
-/// one layout (labels left out for lack of room) show with it.
-pub const THEME_CSS: &str = "\
-.chart-frame { container-type: inline-size; }
-svg.chart { display: none; max-width: 100%; height: auto; overflow: visible; }
-svg.chart text { font-size: 13px; }
-svg.chart-compact { display: block; }
-.chart-note { display: none; }
-.chart-note--compact { display: block; }
-@container (min-width: 440px) {
-  svg.chart-compact, .chart-note--compact { display: none; }
-  svg.chart-medium, .chart-note--medium { display: block; }
-}
-@container (min-width: 672px) {
-  svg.chart-medium, .chart-note--medium { display: none; }
-  svg.chart-wide, .chart-note--wide { display: block; }
-}
-@media print {
-  svg.chart-compact, svg.chart-medium, .chart-note--compact, .chart-note--medium { display: none; }
-  svg.chart-wide, .chart-note--wide { display: block; }
-}
-";
 
 /// The drawings of one chart and what they could not label.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,7 +187,7 @@ impl LayoutNote {
     }
 }
 
-/// Renders every layout as sibling `<svg>` elements (see [`THEME_CSS`]), with notes on
+/// Renders every layout as sibling `<svg>` elements (the theme's stylesheet shows one), with notes on
 /// labels left out.
 ///
 /// Errors are for specs that cannot be drawn (no series, lengths that do not match the

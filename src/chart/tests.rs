@@ -1198,7 +1198,8 @@ fn chart_text_has_one_size_in_every_layout() {
             }
         }
     }
-    assert!(THEME_CSS.contains(&format!("font-size: {}px", TEXT_PX)));
+    let theme_css = include_str!("../../themes/default/static/css/bundel.css");
+    assert!(theme_css.contains(&format!("svg.chart text {{ font-size: {}px; }}", TEXT_PX)));
 }
 
 #[test]

@@ -173,6 +173,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     for key in ["layout", "slug"] {
         if let Some(v) = map.remove(key) {
             match v {
+                Value::String(s) if key == "slug" && super::slugify(&s).is_empty() => err(
+                    key,
+                    format!("`slug: {s}` has no letters or digits to make an address from"),
+                    "write the last part of the page's address, for example `slug: vsv-in-cijfers`",
+                ),
                 Value::String(s) if !s.trim().is_empty() => {
                     if key == "layout" {
                         front.layout = Some(s.trim().to_string());
@@ -183,7 +188,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Parsed, Vec<Diagnostic>> {
                 other => err(
                     key,
                     format!("`{key}` must be a name, got {}", show(&other)),
-                    "for example `layout: portrait`",
+                    if key == "layout" {
+                        "for example `layout: portrait`"
+                    } else {
+                        "write the last part of the page's address, for example `slug: vsv-in-cijfers`"
+                    },
                 ),
             }
         }

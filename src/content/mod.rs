@@ -542,19 +542,38 @@ fn sort_sections(content: &mut Content) {
     }
 }
 
-fn duplicate_urls(content: &Content) -> Vec<Diagnostic> {
+/// Two pages at one address: the later would silently replace the earlier.
+pub fn duplicate_urls(content: &Content) -> Vec<Diagnostic> {
+    // A generated page is named by its source and its key, which tells pages of one
+    // template apart.
+    let name = |page: &Page| match &page.generated {
+        Some(g) => format!(
+            "{} (generated for {})",
+            page.source.display(),
+            g.key
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => page.source.display().to_string(),
+    };
     let mut seen: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut errors = Vec::new();
     for page in &content.pages {
         if let Some(first) = seen.insert(&page.path, page) {
+            let this = match &page.generated {
+                Some(_) => format!("the page {}", name(page)),
+                None => "this page".to_string(),
+            };
             errors.push(
                 Diagnostic::new(
                     &page.source,
                     1,
                     1,
                     format!(
-                        "this page and {} both want the URL `/{}`",
-                        first.source.display(),
+                        "{this} and {} both want the URL `/{}`",
+                        name(first),
                         page.path
                     ),
                 )
