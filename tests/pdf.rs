@@ -392,7 +392,12 @@ fn errors_name_the_html_file() {
     ];
     let errors = render(&engine(), &jobs, &|_, _| {}).unwrap_err();
     assert_eq!(errors.len(), 2, "{errors:?}");
-    let by_file = |p: &Path| errors.iter().find(|(h, _)| h == p).map(|(_, e)| e.clone());
+    let by_file = |p: &Path| {
+        errors
+            .iter()
+            .find(|f| f.html == p)
+            .map(|f| f.message.clone())
+    };
     let css = by_file(&html).expect("the page whose stylesheet is missing");
     assert!(css.contains("print.css"), "{css}");
     assert!(by_file(&missing).is_some(), "{errors:?}");

@@ -1,41 +1,80 @@
 //! The smallest DevTools-protocol client that prints: launch a headless browser, open tabs,
 //! load a file, evaluate a script, `Page.printToPDF`. Synchronous, one websocket per tab
-//! (each worker thread owns its tab), so no message routing between threads is needed.
+//! (each worker thread owns its browser and tab), so no message routing between threads is
+//! needed.
+//!
+//! Every wait is bounded by a deadline for the whole step the caller is in, never by a socket
+//! timeout alone: on a busy machine the browser's replies (the websocket upgrade included)
+//! can take seconds, and a short read timeout is only there so the deadline can be checked.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-use tungstenite::{Message, WebSocket};
+use tungstenite::{HandshakeError, Message, WebSocket};
 
 /// Oldest major version whose `@page` margin boxes (running title, "pagina N van M") work.
 const MIN_MAJOR_VERSION: u32 = 131;
 
-/// How long the browser may take to start and open its DevTools endpoint.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a blocked read wakes up to check its deadline.
+const POLL: Duration = Duration::from_millis(200);
+
+/// What went wrong talking to the browser. `transient` failures (a timeout, a lost or
+/// refused connection, a browser that exited) may go away when the browser is restarted;
+/// the others (a file the page needs is missing, a script error) will not.
+#[derive(Debug, Clone)]
+pub struct CdpError {
+    pub message: String,
+    pub transient: bool,
+    /// The browser stopped by itself before it was ready: not starvation but a broken
+    /// install, which no amount of waiting cures.
+    pub exited: bool,
+}
+
+impl CdpError {
+    fn transient(message: impl Into<String>) -> CdpError {
+        CdpError {
+            message: message.into(),
+            transient: true,
+            exited: false,
+        }
+    }
+    fn page(message: impl Into<String>) -> CdpError {
+        CdpError {
+            message: message.into(),
+            transient: false,
+            exited: false,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CdpError>;
 
 pub struct Browser {
     child: Child,
     profile: PathBuf,
     /// `ws://127.0.0.1:PORT/devtools/browser/UUID`
     endpoint: String,
+    /// The last lines the browser wrote to stderr: what it said before it failed.
+    said: Arc<Mutex<VecDeque<String>>>,
 }
 
 impl Browser {
-    pub fn launch(exe: &Path) -> Result<Browser, String> {
+    /// Starts the browser and waits, until `deadline`, for its DevTools endpoint.
+    pub fn launch(exe: &Path, deadline: Instant) -> Result<Browser> {
         let profile = std::env::temp_dir().join(format!(
             "bundel-chromium-{}-{}",
             std::process::id(),
             nanos_now()
         ));
         std::fs::create_dir_all(&profile)
-            .map_err(|e| format!("cannot create a browser profile folder: {e}"))?;
+            .map_err(|e| CdpError::page(format!("cannot create a browser profile folder: {e}")))?;
         let mut child = Command::new(exe)
             .args([
                 "--headless",
@@ -65,63 +104,92 @@ impl Browser {
             .spawn()
             .map_err(|e| {
                 let _ = std::fs::remove_dir_all(&profile);
-                format!("cannot start {}: {e}", exe.display())
+                CdpError::page(format!("cannot start {}: {e}", exe.display()))
             })?;
 
         // The endpoint is announced on stderr; the rest of stderr is drained in the background
-        // so a chatty browser never blocks on a full pipe.
+        // so a chatty browser never blocks on a full pipe, keeping its last lines for errors.
         let stderr = child.stderr.take().expect("stderr is piped");
-        let (tx, rx) = mpsc::channel::<String>();
+        let said = Arc::new(Mutex::new(VecDeque::new()));
+        let (tx, rx) = mpsc::channel::<Option<String>>();
+        let tail = Arc::clone(&said);
         std::thread::spawn(move || {
-            let mut tail: VecDeque<String> = VecDeque::new();
             let mut sent = false;
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
                 if !sent {
                     if let Some(url) = line.split("DevTools listening on ").nth(1) {
-                        let _ = tx.send(url.trim().to_string());
+                        let _ = tx.send(Some(url.trim().to_string()));
                         sent = true;
                         continue;
                     }
-                    tail.push_back(line);
-                    if tail.len() > 8 {
-                        tail.pop_front();
-                    }
+                }
+                let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+                tail.push_back(line);
+                if tail.len() > 8 {
+                    tail.pop_front();
                 }
             }
             if !sent {
-                let _ = tx.send(format!("!{}", Vec::from(tail).join("\n")));
+                let _ = tx.send(None);
             }
         });
         let mut browser = Browser {
             child,
             profile,
             endpoint: String::new(),
+            said,
         };
-        match rx.recv_timeout(START_TIMEOUT) {
-            Ok(url) if !url.starts_with('!') => browser.endpoint = url,
-            Ok(tail) => {
-                return Err(format!(
-                    "{} exited before it was ready:\n{}",
-                    exe.display(),
-                    &tail[1..]
-                ))
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok(Some(url)) => browser.endpoint = url,
+            Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                // Give the reader a moment to store the last lines before they are quoted.
+                std::thread::sleep(Duration::from_millis(50));
+                return Err(CdpError {
+                    exited: true,
+                    ..CdpError::transient(format!(
+                        "{} exited before it was ready{}",
+                        exe.display(),
+                        browser.last_words()
+                    ))
+                });
             }
-            Err(_) => {
-                return Err(format!(
-                    "{} did not start within {} s",
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return Err(CdpError::transient(format!(
+                    "{} did not start within {} s{}",
                     exe.display(),
-                    START_TIMEOUT.as_secs()
-                ))
+                    wait.as_secs_f64().round(),
+                    browser.last_words()
+                )))
             }
         }
-        browser.check_version()?;
+        if let Err(e) = browser.check_version(deadline) {
+            // A browser that does not answer would not answer a polite close either.
+            browser.kill();
+            return Err(e);
+        }
         Ok(browser)
     }
 
-    fn check_version(&self) -> Result<(), String> {
-        let mut conn = Conn::open(&self.endpoint)?;
-        let deadline = Instant::now() + START_TIMEOUT;
+    /// Whether the browser has exited and its last lines on stderr, for an error message;
+    /// empty while it runs silently.
+    pub fn last_words(&mut self) -> String {
+        let status = match self.child.try_wait() {
+            Ok(Some(status)) => format!(" ({status})"),
+            _ => String::new(),
+        };
+        let tail = self.said.lock().unwrap_or_else(|p| p.into_inner());
+        let said = Vec::from(tail.clone()).join("\n  ");
+        match (status.is_empty(), said.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => format!("\nthe browser exited{status}"),
+            (_, false) => format!("\nthe browser said{status}:\n  {said}"),
+        }
+    }
+
+    fn check_version(&self, deadline: Instant) -> Result<()> {
+        let mut conn = Conn::open(&self.endpoint, deadline)?;
         let v = conn.call(None, "Browser.getVersion", json!({}), deadline)?;
         let product = v["product"].as_str().unwrap_or_default();
         let major = product
@@ -130,18 +198,17 @@ impl Browser {
             .and_then(|v| v.split('.').next())
             .and_then(|m| m.parse::<u32>().ok());
         match major {
-            Some(m) if m < MIN_MAJOR_VERSION => Err(format!(
+            Some(m) if m < MIN_MAJOR_VERSION => Err(CdpError::page(format!(
                 "{product} is too old for bundel's PDFs: version {MIN_MAJOR_VERSION} or newer is \
 needed for page numbers and running titles (@page margin boxes)"
-            )),
+            ))),
             _ => Ok(()),
         }
     }
 
     /// A fresh tab with its own connection, printing with print media from the start.
-    pub fn open_tab(&self) -> Result<Tab, String> {
-        let mut conn = Conn::open(&self.endpoint)?;
-        let deadline = Instant::now() + START_TIMEOUT;
+    pub fn open_tab(&self, deadline: Instant) -> Result<Tab> {
+        let mut conn = Conn::open(&self.endpoint, deadline)?;
         let target = conn.call(
             None,
             "Target.createTarget",
@@ -150,7 +217,7 @@ needed for page numbers and running titles (@page margin boxes)"
         )?;
         let target_id = target["targetId"]
             .as_str()
-            .ok_or("no targetId from Target.createTarget")?
+            .ok_or_else(|| CdpError::transient("no targetId from Target.createTarget"))?
             .to_string();
         let attached = conn.call(
             None,
@@ -160,7 +227,7 @@ needed for page numbers and running titles (@page margin boxes)"
         )?;
         let session = attached["sessionId"]
             .as_str()
-            .ok_or("no sessionId from Target.attachToTarget")?
+            .ok_or_else(|| CdpError::transient("no sessionId from Target.attachToTarget"))?
             .to_string();
         let mut tab = Tab { conn, session };
         tab.call("Page.enable", json!({}), deadline)?;
@@ -175,21 +242,27 @@ needed for page numbers and running titles (@page margin boxes)"
     }
 }
 
+impl Browser {
+    /// Ends a browser that hangs or misbehaves without asking it to close first.
+    pub fn kill(mut self) {
+        self.endpoint.clear();
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.endpoint.is_empty() {
-            if let Ok(mut conn) = Conn::open(&self.endpoint) {
-                let deadline = Instant::now() + Duration::from_secs(5);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            if let Ok(mut conn) = Conn::open(&self.endpoint, deadline) {
                 let _ = conn.send(None, "Browser.close", json!({}));
                 let _ = conn.recv(deadline);
             }
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
             }
-            std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -210,7 +283,7 @@ pub struct Tab {
 }
 
 impl Tab {
-    fn call(&mut self, method: &str, params: Value, deadline: Instant) -> Result<Value, String> {
+    fn call(&mut self, method: &str, params: Value, deadline: Instant) -> Result<Value> {
         self.conn
             .call(Some(&self.session), method, params, deadline)
     }
@@ -218,11 +291,11 @@ impl Tab {
     /// Navigates and waits for the load event and the fonts. A file or stylesheet, font or
     /// image that cannot be read fails the job: a PDF without its print stylesheet is not a
     /// PDF to publish.
-    pub fn load(&mut self, url: &str, deadline: Instant) -> Result<(), String> {
+    pub fn load(&mut self, url: &str, deadline: Instant) -> Result<()> {
         self.conn.events.clear();
         let nav = self.call("Page.navigate", json!({ "url": url }), deadline)?;
         if let Some(err) = nav["errorText"].as_str().filter(|e| !e.is_empty()) {
-            return Err(format!("cannot load {url}: {err}"));
+            return Err(CdpError::page(format!("cannot load {url}: {err}")));
         }
         self.conn
             .wait_event(&self.session, "Page.loadEventFired", deadline)?;
@@ -257,12 +330,15 @@ impl Tab {
         if failed.is_empty() {
             Ok(())
         } else {
-            Err(format!("could not load {}", failed.join(", ")))
+            Err(CdpError::page(format!(
+                "could not load {}",
+                failed.join(", ")
+            )))
         }
     }
 
     /// Evaluates a script, awaiting a promise; returns its value.
-    pub fn eval(&mut self, expression: &str, deadline: Instant) -> Result<Value, String> {
+    pub fn eval(&mut self, expression: &str, deadline: Instant) -> Result<Value> {
         let r = self.call(
             "Runtime.evaluate",
             json!({ "expression": expression, "awaitPromise": true, "returnByValue": true }),
@@ -273,12 +349,12 @@ impl Tab {
                 .as_str()
                 .or(ex["text"].as_str())
                 .unwrap_or("script error");
-            return Err(format!("script error in the page: {text}"));
+            return Err(CdpError::page(format!("script error in the page: {text}")));
         }
         Ok(r["result"]["value"].clone())
     }
 
-    pub fn eval_string(&mut self, expression: &str, deadline: Instant) -> Result<String, String> {
+    pub fn eval_string(&mut self, expression: &str, deadline: Instant) -> Result<String> {
         match self.eval(expression, deadline)? {
             Value::String(s) => Ok(s),
             other => Ok(other.to_string()),
@@ -286,7 +362,7 @@ impl Tab {
     }
 
     /// Prints with the page's own `@page` size and margins, backgrounds, tags and outline.
-    pub fn print(&mut self, deadline: Instant) -> Result<Vec<u8>, String> {
+    pub fn print(&mut self, deadline: Instant) -> Result<Vec<u8>> {
         let r = self.call(
             "Page.printToPDF",
             json!({
@@ -299,10 +375,12 @@ impl Tab {
             }),
             deadline,
         )?;
-        let data = r["data"].as_str().ok_or("no data from Page.printToPDF")?;
+        let data = r["data"]
+            .as_str()
+            .ok_or_else(|| CdpError::transient("no data from Page.printToPDF"))?;
         base64::engine::general_purpose::STANDARD
             .decode(data)
-            .map_err(|e| format!("Page.printToPDF returned bad base64: {e}"))
+            .map_err(|e| CdpError::transient(format!("Page.printToPDF returned bad base64: {e}")))
     }
 }
 
@@ -334,21 +412,51 @@ struct Conn {
 }
 
 impl Conn {
-    fn open(endpoint: &str) -> Result<Conn, String> {
+    /// Connects and completes the websocket upgrade by `deadline`. The upgrade is read with
+    /// the short poll timeout too, so an interrupted handshake is resumed, not given up.
+    fn open(endpoint: &str, deadline: Instant) -> Result<Conn> {
         let hostport = endpoint
             .strip_prefix("ws://")
             .and_then(|r| r.split('/').next())
-            .ok_or_else(|| format!("unexpected DevTools endpoint {endpoint}"))?;
-        let stream = TcpStream::connect(hostport)
-            .map_err(|e| format!("cannot connect to the browser at {hostport}: {e}"))?;
-        stream
-            .set_read_timeout(Some(Duration::from_millis(500)))
-            .map_err(|e| e.to_string())?;
+            .ok_or_else(|| CdpError::page(format!("unexpected DevTools endpoint {endpoint}")))?;
+        let addr = hostport
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or_else(|| CdpError::page(format!("unexpected DevTools endpoint {endpoint}")))?;
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        let stream = TcpStream::connect_timeout(&addr, left).map_err(|e| {
+            CdpError::transient(format!("cannot connect to the browser at {hostport}: {e}"))
+        })?;
+        let io = |e: std::io::Error| CdpError::transient(e.to_string());
+        stream.set_read_timeout(Some(POLL)).map_err(io)?;
+        stream.set_write_timeout(Some(left)).map_err(io)?;
+        let _ = stream.set_nodelay(true);
         let config = tungstenite::protocol::WebSocketConfig::default()
             .max_message_size(Some(512 << 20))
             .max_frame_size(Some(512 << 20));
-        let (ws, _) = tungstenite::client::client_with_config(endpoint, stream, Some(config))
-            .map_err(|e| format!("DevTools handshake failed: {e}"))?;
+        let mut attempt = tungstenite::client::client_with_config(endpoint, stream, Some(config));
+        let ws = loop {
+            match attempt {
+                Ok((ws, _)) => break ws,
+                Err(HandshakeError::Interrupted(mid)) => {
+                    if Instant::now() >= deadline {
+                        return Err(CdpError::transient(
+                            "the browser accepted the connection but did not complete the \
+                             DevTools handshake in time",
+                        ));
+                    }
+                    attempt = mid.handshake();
+                }
+                Err(HandshakeError::Failure(e)) => {
+                    return Err(CdpError::transient(format!(
+                        "the DevTools handshake with the browser failed: {e}"
+                    )))
+                }
+            }
+        };
         Ok(Conn {
             ws,
             next_id: 0,
@@ -356,7 +464,7 @@ impl Conn {
         })
     }
 
-    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<u64, String> {
+    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<u64> {
         self.next_id += 1;
         let mut msg = json!({ "id": self.next_id, "method": method, "params": params });
         if let Some(s) = session {
@@ -364,18 +472,18 @@ impl Conn {
         }
         self.ws
             .send(Message::text(msg.to_string()))
-            .map_err(|e| format!("lost the browser: {e}"))?;
+            .map_err(|e| CdpError::transient(format!("lost the connection to the browser: {e}")))?;
         Ok(self.next_id)
     }
 
     /// Next message, or an error at the deadline. Short socket timeouts let the deadline be
     /// checked while the browser is busy laying out a long document.
-    fn recv(&mut self, deadline: Instant) -> Result<Value, String> {
+    fn recv(&mut self, deadline: Instant) -> Result<Value> {
         loop {
             match self.ws.read() {
                 Ok(Message::Text(t)) => {
                     return serde_json::from_str(t.as_str())
-                        .map_err(|e| format!("bad DevTools message: {e}"))
+                        .map_err(|e| CdpError::transient(format!("bad DevTools message: {e}")))
                 }
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
@@ -385,10 +493,14 @@ impl Conn {
                     ) =>
                 {
                     if Instant::now() >= deadline {
-                        return Err("timed out waiting for the browser".to_string());
+                        return Err(CdpError::transient("the browser did not answer in time"));
                     }
                 }
-                Err(e) => return Err(format!("lost the browser: {e}")),
+                Err(e) => {
+                    return Err(CdpError::transient(format!(
+                        "lost the connection to the browser: {e}"
+                    )))
+                }
             }
         }
     }
@@ -399,14 +511,14 @@ impl Conn {
         method: &str,
         params: Value,
         deadline: Instant,
-    ) -> Result<Value, String> {
+    ) -> Result<Value> {
         let id = self.send(session, method, params)?;
         loop {
             let msg = self.recv(deadline)?;
             if msg["id"].as_u64() == Some(id) {
                 if let Some(err) = msg.get("error") {
                     let text = err["message"].as_str().unwrap_or("error");
-                    return Err(format!("{method}: {text}"));
+                    return Err(CdpError::page(format!("{method}: {text}")));
                 }
                 return Ok(msg["result"].clone());
             }
@@ -416,12 +528,7 @@ impl Conn {
         }
     }
 
-    fn wait_event(
-        &mut self,
-        session: &str,
-        method: &str,
-        deadline: Instant,
-    ) -> Result<Value, String> {
+    fn wait_event(&mut self, session: &str, method: &str, deadline: Instant) -> Result<Value> {
         let is_it = |m: &Value| m["method"] == method && m["sessionId"] == session;
         if let Some(i) = self.events.iter().position(is_it) {
             return Ok(self.events.remove(i));

@@ -20,7 +20,7 @@ mod post;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
@@ -163,67 +163,223 @@ fn is_executable(p: &Path) -> bool {
     p.is_file()
 }
 
-/// Longest a single document may take, all passes together.
-const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+/// Seconds each step (start the browser, load a document, print it) may take by default; a
+/// document's printing gets twice that, all table-of-contents passes together. Generous,
+/// because a deadline only ends a browser that has stopped, and a busy machine is slow.
+const STEP_SECONDS: u64 = 60;
+
+/// Overrides [`STEP_SECONDS`], for very slow machines (and for tests of the deadlines).
+pub const TIMEOUT_ENV: &str = "BUNDEL_PDF_TIMEOUT";
+
+/// How often a document is tried, restarting the browser between tries, before the build
+/// stops: a browser that crashed or hung once usually prints the document the next time.
+const ATTEMPTS: usize = 3;
 
 /// Table-of-contents passes at most: the numbers settle after one extra pass unless writing
 /// them in pushes the TOC onto another page.
 const MAX_PASSES: usize = 4;
 
-/// Renders all jobs with one browser, one tab per core, calling `progress(done, total)` after
-/// each. Errors name the HTML file; a failed job does not stop the others.
+/// The steps of making one PDF, named in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Start,
+    Load,
+    Print,
+    Finish,
+}
+
+impl Step {
+    fn doing(self) -> &'static str {
+        match self {
+            Step::Start => "starting the browser",
+            Step::Load => "loading the print view",
+            Step::Print => "printing",
+            Step::Finish => "finishing the PDF",
+        }
+    }
+}
+
+/// Why a document got no PDF, for the build's error list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub html: PathBuf,
+    /// What went wrong, in which step, after how many tries, and what the browser said.
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: String,
+}
+
+/// A step's failure before it is known whether a retry will help.
+struct StepError {
+    step: Step,
+    error: cdp::CdpError,
+}
+
+fn at(step: Step) -> impl Fn(cdp::CdpError) -> StepError {
+    move |error| StepError { step, error }
+}
+
+fn page_error(step: Step, message: String) -> StepError {
+    StepError {
+        step,
+        error: cdp::CdpError {
+            message,
+            transient: false,
+            exited: false,
+        },
+    }
+}
+
+fn step_timeout() -> Duration {
+    let secs = std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(STEP_SECONDS);
+    Duration::from_secs(secs)
+}
+
+/// One worker's browser and tab, started on first use and again after a failure.
+struct Worker<'a> {
+    exe: &'a Path,
+    browser: Option<cdp::Browser>,
+    tab: Option<cdp::Tab>,
+    timeout: Duration,
+}
+
+impl Worker<'_> {
+    fn tab(&mut self) -> Result<&mut cdp::Tab, StepError> {
+        if self.tab.is_none() {
+            let deadline = Instant::now() + self.timeout;
+            if self.browser.is_none() {
+                self.browser =
+                    Some(cdp::Browser::launch(self.exe, deadline).map_err(at(Step::Start))?);
+            }
+            let browser = self.browser.as_ref().expect("launched above");
+            self.tab = Some(browser.open_tab(deadline).map_err(at(Step::Start))?);
+        }
+        Ok(self.tab.as_mut().expect("opened above"))
+    }
+
+    /// What the browser wrote before it failed, and whether it has exited.
+    fn said(&mut self) -> String {
+        self.browser
+            .as_mut()
+            .map(cdp::Browser::last_words)
+            .unwrap_or_default()
+    }
+
+    /// Ends the browser so the next try starts a fresh one.
+    fn restart(&mut self) {
+        self.tab = None;
+        if let Some(b) = self.browser.take() {
+            b.kill();
+        }
+    }
+
+    /// Prints one document, restarting the browser and trying again while the failure is
+    /// one a restart can cure.
+    fn print(&mut self, job: &PdfJob) -> Result<(), Failure> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let timeout = self.timeout;
+            let result = self.tab().and_then(|tab| render_one(tab, job, timeout));
+            let Err(e) = result else { return Ok(()) };
+            if e.error.transient && tries < ATTEMPTS {
+                self.restart();
+                continue;
+            }
+            let said = if e.error.transient {
+                self.said()
+            } else {
+                String::new()
+            };
+            if e.error.transient {
+                self.restart();
+            }
+            let tried = if tries > 1 {
+                format!(" (tried {tries} times, with a fresh browser each time)")
+            } else {
+                String::new()
+            };
+            let hint = if e.error.exited {
+                format!(
+                    "the browser cannot run on this machine (see what it said): reinstall it \
+                     (on Debian or Ubuntu: `apt-get install chromium`) or point {ENGINE_ENV} \
+                     at one that works; `pdf: false` in the front matter skips this document"
+                )
+            } else if e.error.transient {
+                format!(
+                    "the browser may have been starved by other work: build again when the \
+                     machine is less busy, or give each step more time than {} s with \
+                     {TIMEOUT_ENV}=300; `pdf: false` in the front matter skips this document",
+                    timeout.as_secs()
+                )
+            } else {
+                "fix what the message names; `pdf: false` in the front matter skips this \
+                 document"
+                    .to_string()
+            };
+            return Err(Failure {
+                html: job.html.clone(),
+                message: format!(
+                    "{} failed{tried}: {}{said}",
+                    e.step.doing(),
+                    e.error.message
+                ),
+                hint,
+            });
+        }
+    }
+}
+
+/// Renders all jobs, calling `progress(done, total)` after each. Each worker (one per core,
+/// at most four) runs its own browser, so a browser that crashes or hangs costs only the
+/// document it was printing, which is printed again with a fresh one. Errors name the HTML
+/// file; a failed job does not stop the others.
 pub fn render(
     engine: &Engine,
     jobs: &[PdfJob],
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(), Vec<(PathBuf, String)>> {
+) -> Result<(), Vec<Failure>> {
     if jobs.is_empty() {
         return Ok(());
     }
-    let browser = cdp::Browser::launch(&engine.path).map_err(|e| {
-        jobs.iter()
-            .map(|j| (j.html.clone(), e.clone()))
-            .collect::<Vec<_>>()
-    })?;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         .clamp(1, 4)
         .min(jobs.len());
+    let timeout = step_timeout();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
-    let fail = |job: &PdfJob, e: String| {
-        errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((job.html.clone(), e));
-    };
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
-                let mut tab = browser.open_tab();
+                let mut worker = Worker {
+                    exe: &engine.path,
+                    browser: None,
+                    tab: None,
+                    timeout,
+                };
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(job) = jobs.get(i) else { break };
-                    let result = match &mut tab {
-                        Ok(tab) => render_one(tab, job),
-                        Err(e) => Err(e.clone()),
-                    };
-                    if let Err(e) = result {
-                        fail(job, e);
+                    if let Err(f) = worker.print(job) {
+                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(f);
                     }
                     progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
                 }
             });
         }
     });
-    drop(browser);
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if errors.is_empty() {
         Ok(())
     } else {
-        errors.sort();
+        errors.sort_by(|a, b| a.html.cmp(&b.html));
         Err(errors)
     }
 }
@@ -282,34 +438,40 @@ const TOC_JS: &str = r##"((pages) => {
   return true;
 })"##;
 
-fn render_one(tab: &mut cdp::Tab, job: &PdfJob) -> Result<(), String> {
-    let deadline = std::time::Instant::now() + JOB_TIMEOUT;
+fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(), StepError> {
+    let deadline = Instant::now() + timeout;
     let html = job
         .html
         .canonicalize()
-        .map_err(|e| format!("cannot open: {e}"))?;
-    tab.load(&file_url(&html), deadline)?;
-    tab.eval(PREPARE_JS, deadline)?;
-    let facts: PageFacts = serde_json::from_str(&tab.eval_string(FACTS_JS, deadline)?)
-        .map_err(|e| format!("reading the page's headings: {e}"))?;
+        .map_err(|e| page_error(Step::Load, format!("cannot open: {e}")))?;
+    let load = at(Step::Load);
+    tab.load(&file_url(&html), deadline).map_err(&load)?;
+    tab.eval(PREPARE_JS, deadline).map_err(&load)?;
+    let facts: PageFacts =
+        serde_json::from_str(&tab.eval_string(FACTS_JS, deadline).map_err(&load)?)
+            .map_err(|e| page_error(Step::Load, format!("reading the page's headings: {e}")))?;
 
-    let mut bytes = tab.print(deadline)?;
-    let mut doc = post::load(&bytes)?;
+    let deadline = Instant::now() + 2 * timeout;
+    let print = at(Step::Print);
+    let finish = |e: String| page_error(Step::Finish, e);
+    let mut bytes = tab.print(deadline).map_err(&print)?;
+    let mut doc = post::load(&bytes).map_err(finish)?;
     let mut numbers = toc_pages(&doc, &facts.toc);
     if !numbers.is_empty() {
         for pass in 1..=MAX_PASSES {
-            let arg = serde_json::to_string(&numbers).map_err(|e| e.to_string())?;
-            tab.eval(&format!("{TOC_JS}({arg})"), deadline)?;
-            bytes = tab.print(deadline)?;
-            doc = post::load(&bytes)?;
+            let arg = serde_json::to_string(&numbers).map_err(|e| finish(e.to_string()))?;
+            tab.eval(&format!("{TOC_JS}({arg})"), deadline)
+                .map_err(&print)?;
+            bytes = tab.print(deadline).map_err(&print)?;
+            doc = post::load(&bytes).map_err(finish)?;
             let again = toc_pages(&doc, &facts.toc);
             if again == numbers {
                 break;
             }
             if pass == MAX_PASSES {
-                return Err(format!(
+                return Err(finish(format!(
                     "the table of contents' page numbers did not settle after {MAX_PASSES} passes"
-                ));
+                )));
             }
             numbers = again;
         }
@@ -329,8 +491,8 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob) -> Result<(), String> {
             text: text.clone(),
         })
         .collect();
-    let out = post::finish(doc, &meta, &outline)?;
-    write_atomically(&job.pdf, &out)
+    let out = post::finish(doc, &meta, &outline).map_err(finish)?;
+    write_atomically(&job.pdf, &out).map_err(finish)
 }
 
 /// Page numbers (1-based) of the TOC targets that the PDF has a destination for.

@@ -1404,16 +1404,15 @@ fn print_pdfs(engine: &pdf::Engine, jobs: &[(&Path, pdf::PdfJob)]) -> Result<(),
         return Ok(());
     };
     let mut errors = Diagnostics::new();
-    for (html, msg) in failed {
+    for failure in failed {
         let source = jobs
             .iter()
-            .find(|(_, j)| j.html == html)
+            .find(|(_, j)| j.html == failure.html)
             .map(|(s, _)| s.to_path_buf())
-            .unwrap_or(html);
+            .unwrap_or(failure.html);
         errors.push(
-            Diagnostic::file(source, format!("cannot make the PDF: {msg}")).with_hint(
-                "see the message above; `pdf: false` in the front matter skips this document",
-            ),
+            Diagnostic::file(source, format!("cannot make the PDF: {}", failure.message))
+                .with_hint(failure.hint),
         );
     }
     errors.take_result()
