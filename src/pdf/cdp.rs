@@ -45,7 +45,7 @@ impl CdpError {
             exited: false,
         }
     }
-    fn page(message: impl Into<String>) -> CdpError {
+    pub(super) fn page(message: impl Into<String>) -> CdpError {
         CdpError {
             message: message.into(),
             transient: false,
@@ -91,6 +91,9 @@ impl Browser {
                 "--no-default-browser-check",
                 "--mute-audio",
                 "--hide-scrollbars",
+                // The site's stylesheets are files; reading their @page rules to measure
+                // the paper needs them treated as the page's own.
+                "--allow-file-access-from-files",
                 // Glyph advances must not depend on the machine's hinting settings, or line
                 // breaks (and so page breaks) differ between a laptop and CI.
                 "--font-render-hinting=none",
@@ -335,6 +338,22 @@ impl Tab {
                 failed.join(", ")
             )))
         }
+    }
+
+    /// Lays the page out as if the window were `width` CSS px wide: the width of the paper,
+    /// so that what is measured is what prints.
+    pub fn set_viewport_width(&mut self, width: u32, deadline: Instant) -> Result<()> {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": 1123, "deviceScaleFactor": 1, "mobile": false }),
+            deadline,
+        )
+        .map(drop)
+    }
+
+    pub fn clear_viewport(&mut self, deadline: Instant) -> Result<()> {
+        self.call("Emulation.clearDeviceMetricsOverride", json!({}), deadline)
+            .map(drop)
     }
 
     /// Evaluates a script, awaiting a promise; returns its value.

@@ -15,6 +15,7 @@
 //! Why Chromium and not WeasyPrint: see `src/pdf/README.md`.
 
 mod cdp;
+mod fit;
 mod post;
 
 use std::path::{Path, PathBuf};
@@ -184,6 +185,7 @@ const MAX_PASSES: usize = 4;
 pub enum Step {
     Start,
     Load,
+    Fit,
     Print,
     Finish,
 }
@@ -193,6 +195,7 @@ impl Step {
         match self {
             Step::Start => "starting the browser",
             Step::Load => "loading the print view",
+            Step::Fit => "fitting the print view on the paper",
             Step::Print => "printing",
             Step::Finish => "finishing the PDF",
         }
@@ -213,20 +216,23 @@ pub struct Failure {
 struct StepError {
     step: Step,
     error: cdp::CdpError,
+    /// What to do, when the step knows better than the general advice.
+    hint: Option<String>,
 }
 
 fn at(step: Step) -> impl Fn(cdp::CdpError) -> StepError {
-    move |error| StepError { step, error }
+    move |error| StepError {
+        step,
+        error,
+        hint: None,
+    }
 }
 
 fn page_error(step: Step, message: String) -> StepError {
     StepError {
         step,
-        error: cdp::CdpError {
-            message,
-            transient: false,
-            exited: false,
-        },
+        error: cdp::CdpError::page(message),
+        hint: None,
     }
 }
 
@@ -316,6 +322,8 @@ impl Worker<'_> {
                      {TIMEOUT_ENV}=300; `pdf: false` in the front matter skips this document",
                     timeout.as_secs()
                 )
+            } else if let Some(hint) = e.hint {
+                hint
             } else {
                 "fix what the message names; `pdf: false` in the front matter skips this \
                  document"
@@ -450,6 +458,13 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(),
     let facts: PageFacts =
         serde_json::from_str(&tab.eval_string(FACTS_JS, deadline).map_err(&load)?)
             .map_err(|e| page_error(Step::Load, format!("reading the page's headings: {e}")))?;
+    let measured = fit::measure(tab, deadline).map_err(at(Step::Fit))?;
+    if !measured.problems.is_empty() {
+        return Err(StepError {
+            hint: Some(fit::hint(&measured.problems)),
+            ..page_error(Step::Fit, fit::describe(&measured.problems))
+        });
+    }
 
     let deadline = Instant::now() + 2 * timeout;
     let print = at(Step::Print);
@@ -491,6 +506,33 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(),
             text: text.clone(),
         })
         .collect();
+    let missing = fit::missing_cells(&measured.tables, &post::text(&doc));
+    if !missing.is_empty() {
+        let lines: Vec<String> = missing
+            .iter()
+            .map(|(table, cells)| {
+                let quoted: Vec<String> = cells.iter().take(6).map(|c| format!("“{c}”")).collect();
+                let more = cells.len().saturating_sub(6);
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                format!("\n  {table}: {}{more}", quoted.join(", "))
+            })
+            .collect();
+        return Err(StepError {
+            hint: Some(
+                "the print stylesheet hides or cuts off these cells: check the theme's \
+                 print.css and the page template, or show fewer columns (`columns: [...]`)"
+                    .into(),
+            ),
+            ..page_error(
+                Step::Finish,
+                format!("table cells are missing from the PDF:{}", lines.concat()),
+            )
+        });
+    }
     let out = post::finish(doc, &meta, &outline).map_err(finish)?;
     write_atomically(&job.pdf, &out).map_err(finish)
 }

@@ -24,6 +24,12 @@ pub fn load(bytes: &[u8]) -> Result<Document, String> {
     Document::load_mem(bytes).map_err(|e| format!("cannot read the PDF the browser wrote: {e}"))
 }
 
+/// The text of all pages, in content order; empty where lopdf cannot decode a font.
+pub fn text(doc: &Document) -> String {
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap_or_default()
+}
+
 /// Page number (1-based) of every named destination. Chromium names one for each element
 /// id that a link in the document points at.
 pub fn named_destination_pages(doc: &Document) -> HashMap<String, u32> {
