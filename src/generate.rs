@@ -340,15 +340,17 @@ fn generate_section(
             }
         }
         extra.insert("row".into(), Value::Mapping(row_map));
-        if let Some((c, pct, decimals)) = figure {
-            let text = match &table.rows[rows[0]].cells[c] {
+        // Without a `figure:` setting the listings link the word "factsheet" instead.
+        let figure_text = match figure {
+            Some((c, pct, decimals)) => match &table.rows[rows[0]].cells[c] {
                 Cell::Number(v) if pct => lang.percent(*v, decimals),
                 Cell::Number(v) => lang.number(*v, decimals),
                 Cell::Missing => "–".to_string(),
                 other => cell_text(other),
-            };
-            extra.insert("figure".into(), Value::String(text));
-        }
+            },
+            None => String::new(),
+        };
+        extra.insert("figure".into(), Value::String(figure_text));
         let generated = Generated {
             key: vars.clone(),
             text,

@@ -1,6 +1,6 @@
 //! Nothing printed is lost: before a document is printed, its print view is laid out at the
-//! width of the paper and measured. Tables that are too wide first get a smaller type size,
-//! then are split into parts of columns that repeat the label column, as a typesetter
+//! width of the paper and measured. Tables that are too wide first take the whole width
+//! (in a layout of figures in pairs), then a smaller type size, then are split into parts of columns that repeat the label column, as a typesetter
 //! would; what still does not fit (or is clipped by `overflow`) stops the build with the
 //! block named. After printing, every table cell must be in the PDF's text.
 
@@ -145,10 +145,11 @@ pub fn missing_cells(tables: &[PrintedTable], pdf_text: &str) -> Vec<(String, Ve
     out
 }
 
-/// The text without white space, soft hyphens or the marks Chromium adds between runs.
+/// The text without white space or hyphens: a cell may wrap at a soft hyphen, which the PDF
+/// shows as a hyphen at the end of the line.
 fn squeeze(s: &str) -> String {
     s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{ad}' && *c != '\u{200b}')
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}' | '\u{200b}'))
         .collect()
 }
 
@@ -312,6 +313,13 @@ const FIT_JS: &str = r##"((W, lang) => {
   const shrunk = new Set();
   for (const t of [...document.querySelectorAll('table')]) {
     if (!shown(t) || excess(t) <= 1) continue;
+    // In a layout that prints figures in pairs, a table that does not fit its half takes
+    // the whole width first (what `print: wide` asks for).
+    const fig = t.closest('figure');
+    if (fig && !fig.classList.contains('figure--print-wide') && room(frame(fig))[1] - room(frame(fig))[0] > fig.getBoundingClientRect().width + 2) {
+      fig.classList.add('figure--print-wide');
+      if (excess(t) <= 1) continue;
+    }
     const before = t.cloneNode(true);
     if (shrink(t)) continue;
     // Too wide even in the smallest type: back to its own size, then in parts.
