@@ -85,6 +85,7 @@ fn rendered() -> &'static Rendered {
             html: html.clone(),
             pdf: p,
             title: TITLE.to_string(),
+            online: None,
         });
         let calls = std::sync::Mutex::new(Vec::new());
         render(&engine(), &jobs, &|done, total| {
@@ -383,11 +384,13 @@ fn errors_name_the_html_file() {
             html: html.clone(),
             pdf: dir.path().join("a.pdf"),
             title: TITLE.into(),
+            online: None,
         },
         PdfJob {
             html: missing.clone(),
             pdf: dir.path().join("b.pdf"),
             title: TITLE.into(),
+            online: None,
         },
     ];
     let errors = render(&engine(), &jobs, &|_, _| {}).unwrap_err();

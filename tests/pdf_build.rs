@@ -200,3 +200,39 @@ fn factsheets_get_one_or_two_page_pdfs() {
         ["../../../factsheets/achterhoek/2020-2021/vsv-in-cijfers-achterhoek-2020-2021.pdf"]
     );
 }
+
+#[test]
+fn links_in_the_pdf_are_web_addresses_never_the_build_folder() {
+    browser_tools(
+        "the PDF tests",
+        &[("chromium", "apt-get install -y chromium")],
+    );
+    for (base, web) in [("https://example.org/rmc/", true), ("/", false)] {
+        let s = report_site();
+        s.write(
+            "site.yaml",
+            &format!("title: RMC-regio\nbase_url: {base}\n"),
+        );
+        s.write(
+            "content/over-ons.md",
+            "---\ntitle: Over ons\n---\nWie wij zijn.\n",
+        );
+        s.write(
+            "content/rapport/03-meer.md",
+            "---\ntitle: Meer\nweight: 3\n---\nLees [over ons](../../over-ons/).\n",
+        );
+        let out = s.bundel(&["build", "--pdf"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let pdf = std::fs::read(s.public().join("rapport/rapport.pdf")).unwrap();
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(
+            !raw.contains("file:"),
+            "{base}: no link into the build folder"
+        );
+        assert_eq!(
+            raw.contains("URI(https://example.org/rmc/over-ons/)"),
+            web,
+            "{base}: the page's web address"
+        );
+    }
+}

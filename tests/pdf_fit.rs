@@ -259,3 +259,23 @@ fn a_table_cell_that_does_not_reach_the_pdf_is_an_error() {
     );
     assert!(err.contains("content/rapport/_index.md"), "{err}");
 }
+
+#[test]
+fn content_clipped_by_overflow_is_an_error_naming_the_block() {
+    browser_tools(
+        "the PDF tests",
+        &[("chromium", "apt-get install -y chromium")],
+    );
+    let s = Site::new();
+    report(
+        &s,
+        "---\ntitle: De cijfers\n---\nEerst gewone tekst.\n\n<div style=\"overflow: hidden; width: 30mm; white-space: nowrap\">Deze zin is veel te lang voor het smalle vak waarin hij staat</div>\n",
+    );
+    let out = build_pdf(&s);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("“Deze zin is veel te lang") && err.contains("is cut off"),
+        "{err}"
+    );
+}

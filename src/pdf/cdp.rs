@@ -232,7 +232,11 @@ needed for page numbers and running titles (@page margin boxes)"
             .as_str()
             .ok_or_else(|| CdpError::transient("no sessionId from Target.attachToTarget"))?
             .to_string();
-        let mut tab = Tab { conn, session };
+        let mut tab = Tab {
+            conn,
+            session,
+            viewport: None,
+        };
         tab.call("Page.enable", json!({}), deadline)?;
         tab.call("Network.enable", json!({}), deadline)?;
         // Media queries, `getClientRects` and the heading list then see what the PDF shows.
@@ -283,6 +287,8 @@ fn nanos_now() -> u128 {
 pub struct Tab {
     conn: Conn,
     session: String,
+    /// The viewport width set by `set_viewport_width`, kept from one document to the next.
+    viewport: Option<u32>,
 }
 
 impl Tab {
@@ -343,17 +349,18 @@ impl Tab {
     /// Lays the page out as if the window were `width` CSS px wide: the width of the paper,
     /// so that what is measured is what prints.
     pub fn set_viewport_width(&mut self, width: u32, deadline: Instant) -> Result<()> {
+        // The next document is most likely as wide (all factsheets are): it then loads at
+        // this width and is laid out once, not twice.
+        if self.viewport == Some(width) {
+            return Ok(());
+        }
+        self.viewport = Some(width);
         self.call(
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": width, "height": 1123, "deviceScaleFactor": 1, "mobile": false }),
             deadline,
         )
         .map(drop)
-    }
-
-    pub fn clear_viewport(&mut self, deadline: Instant) -> Result<()> {
-        self.call("Emulation.clearDeviceMetricsOverride", json!({}), deadline)
-            .map(drop)
     }
 
     /// Evaluates a script, awaiting a promise; returns its value.

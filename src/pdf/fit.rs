@@ -31,6 +31,8 @@ pub struct Problem {
     pub in_column: bool,
     /// A table whose type was already made as small as it may be.
     pub shrunk: bool,
+    /// The block is or holds a table.
+    pub table: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,9 +55,7 @@ pub fn measure(tab: &mut Tab, deadline: Instant) -> Result<Measured, CdpError> {
         });
     }
     tab.set_viewport_width(width.floor() as u32, deadline)?;
-    let result = tab.eval(&format!("{FIT_JS}({}, {lang})", width.floor()), deadline);
-    tab.clear_viewport(deadline)?;
-    let value = result?;
+    let value = tab.eval(&format!("{FIT_JS}({}, {lang})", width.floor()), deadline)?;
     serde_json::from_value(value)
         .map_err(|e| CdpError::page(format!("reading the print measurements: {e}")))
 }
@@ -108,10 +108,24 @@ pub fn hint(problems: &[Problem]) -> String {
     } else {
         ""
     };
-    format!(
-        "{column}show fewer columns (`columns: [...]`) or shorter labels (`rename:`), or \
-         split the table in two; `print: hide` leaves it out of the PDF"
-    )
+    let table = if problems.iter().any(|p| p.table) {
+        "show fewer columns (`columns: [...]`) or shorter labels (`rename:`), or split the \
+         table in two; `print: hide` leaves a table or chart out of the PDF"
+    } else {
+        ""
+    };
+    let other = if problems.iter().any(|p| !p.table) {
+        "shorten what does not fit, or remove the width, `white-space` or `overflow` that \
+         the page's own HTML or the theme sets on it"
+    } else {
+        ""
+    };
+    let sep = if !table.is_empty() && !other.is_empty() {
+        "; "
+    } else {
+        ""
+    };
+    format!("{column}{table}{sep}{other}")
 }
 
 /// Cells of the print view that the PDF's text does not contain, per table. Text is
@@ -216,7 +230,6 @@ const FIT_JS: &str = r##"((W, lang) => {
   const mm = 96 / 25.4;
   const hidden = e => e.closest('.visually-hidden, .sr-only, [hidden]') !== null;
   const shown = e => e.getClientRects().length > 0 && !hidden(e);
-  const inSvg = e => e instanceof SVGElement && e.tagName.toLowerCase() !== 'svg';
   const clean = s => s.replace(/\s+/g, ' ').trim();
   const label = e => {
     const fig = e.closest('figure') || e.closest('table') || e;
@@ -334,28 +347,10 @@ const FIT_JS: &str = r##"((W, lang) => {
   }
   const problems = [];
   const seen = new Set();
-  for (const e of document.body.querySelectorAll('*')) {
-    if (inSvg(e) || !shown(e)) continue;
-    const cs = getComputedStyle(e);
-    if (cs.position === 'fixed') continue;
-    const r = e.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1) continue;
-    const clips = cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
-    let needs = 0, has = 0, clipped = false;
-    if (clips && e.scrollWidth > e.clientWidth + 2) {
-      needs = e.scrollWidth; has = e.clientWidth; clipped = true;
-    } else if (clips && cs.overflowY !== 'visible' && e.scrollHeight > e.clientHeight + 2 && e.tagName !== 'HTML' && e.tagName !== 'BODY') {
-      needs = e.scrollWidth; has = e.clientWidth; clipped = true;
-    } else {
-      const over = excess(e);
-      if (over <= 2) continue;
-      const [left, right] = room(frame(e), e);
-      needs = r.width; has = right - left;
-    }
-    const block = e.closest('figure') || e.closest('table') || e.closest('pre, blockquote, aside, li, p, section') || e;
-    if (seen.has(block)) continue;
+  const report = (e, needs, has, clipped) => {
+    const block = e.closest('figure, table') || e;
     // An element inside a block already reported, or containing one, is the same problem.
-    if ([...seen].some(b => b.contains(block) || block.contains(b))) continue;
+    if ([...seen].some(b => b.contains(block) || block.contains(b))) return;
     seen.add(block);
     const table = block.tagName === 'TABLE' ? block : block.querySelector('table');
     problems.push({
@@ -365,8 +360,36 @@ const FIT_JS: &str = r##"((W, lang) => {
       clipped,
       in_column: !clipped && has < W - 2,
       shrunk: table !== null && shrunk.has(table),
+      table: table !== null,
     });
-  }
+  };
+  // Boxes that cannot wrap their content: they overflow their column as a whole.
+  const solid = new Set(['TABLE', 'IMG', 'svg', 'PRE', 'VIDEO', 'CANVAS', 'IFRAME', 'OBJECT']);
+  // Children first, so the innermost box that overflows is the one named.
+  const check = e => {
+    if (e.getClientRects().length === 0 || e.matches('.visually-hidden, .sr-only')) return;
+    const cs = getComputedStyle(e);
+    if (cs.position === 'fixed') return;
+    const isSvg = e.tagName === 'svg';
+    if (!isSvg) for (const c of e.children) check(c);
+    const r = e.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return;
+    const root = e === document.body || e === document.documentElement;
+    if (!isSvg && cs.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 2) {
+      report(e, e.scrollWidth, e.clientWidth, true);
+    } else if (!isSvg && !root && cs.overflowY !== 'visible' && e.scrollHeight > e.clientHeight + 2) {
+      report(e, e.scrollWidth, e.clientWidth, true);
+    } else if (r.right > W + 2 || r.left < -2) {
+      report(e, r.width, W, false);
+    } else if (!isSvg && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 2 && r.left + e.scrollWidth > W + 2) {
+      // Text that cannot wrap (a long web address) running off the paper.
+      report(e, e.scrollWidth, W - r.left, false);
+    } else if (solid.has(e.tagName) && excess(e) > 2) {
+      const [left, right] = room(frame(e));
+      report(e, r.width, right - left, false);
+    }
+  };
+  check(document.body);
   const tables = [];
   for (const t of document.querySelectorAll('table')) {
     if (!shown(t)) continue;

@@ -34,6 +34,18 @@ pub struct PdfJob {
     pub pdf: PathBuf,
     /// Document title (PDF `/Title`, shown by readers instead of the file name).
     pub title: String,
+    /// Where the site will be online. The print view links to other pages of the site by
+    /// relative addresses, which in a PDF would point into the build folder of this
+    /// machine: they become web addresses, or plain text where the site has no address.
+    pub online: Option<Online>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Online {
+    /// The output folder the HTML file is in.
+    pub root: PathBuf,
+    /// The site's absolute `base_url`, ending in `/`.
+    pub base_url: String,
 }
 
 /// Which program renders, and where it is.
@@ -422,14 +434,27 @@ const FACTS_JS: &str = r##"(() => {
 /// - A closed `<details>` prints as its summary only, so outside figures (where print.css
 ///   hides a chart's data table on purpose) they are opened.
 /// - Lazy images below the fold would print as empty boxes: they are made eager and awaited.
-const PREPARE_JS: &str = r##"(async () => {
+/// - Links to other pages of the site become web addresses under `online.base`; without
+///   one (or to files outside the site) they are unlinked, so that no PDF ever links into
+///   the folder it was built in.
+const PREPARE_JS: &str = r##"(async (online) => {
+  for (const a of document.querySelectorAll('a[href]')) {
+    const raw = a.getAttribute('href');
+    if (raw.startsWith('#') || !a.href.startsWith('file:')) continue;
+    const root = online && online.root.endsWith('/') ? online.root : online ? online.root + '/' : null;
+    if (root && online.base && a.href.startsWith(root)) {
+      a.href = online.base + a.href.slice(root.length).replace(/(^|\/)index\.html(?=$|#)/, '$1');
+    } else {
+      a.removeAttribute('href');
+    }
+  }
   for (const f of document.querySelectorAll('figure:not([role])')) f.setAttribute('role', 'group');
   for (const d of document.querySelectorAll('details')) if (!d.closest('figure')) d.open = true;
   const imgs = [...document.images];
   for (const i of imgs) if (i.loading === 'lazy') i.loading = 'eager';
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   return true;
-})()"##;
+})"##;
 
 /// Writes page numbers into the table of contents: `<span class="toc-page">7</span>` as the
 /// link's last child, the contract `print.css` styles.
@@ -454,7 +479,15 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(),
         .map_err(|e| page_error(Step::Load, format!("cannot open: {e}")))?;
     let load = at(Step::Load);
     tab.load(&file_url(&html), deadline).map_err(&load)?;
-    tab.eval(PREPARE_JS, deadline).map_err(&load)?;
+    let online = match &job.online {
+        Some(o) => serde_json::json!({
+            "root": file_url(&o.root.canonicalize().unwrap_or_else(|_| o.root.clone())),
+            "base": o.base_url,
+        }),
+        None => serde_json::Value::Null,
+    };
+    tab.eval(&format!("{PREPARE_JS}({online})"), deadline)
+        .map_err(&load)?;
     let facts: PageFacts =
         serde_json::from_str(&tab.eval_string(FACTS_JS, deadline).map_err(&load)?)
             .map_err(|e| page_error(Step::Load, format!("reading the page's headings: {e}")))?;

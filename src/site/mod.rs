@@ -718,6 +718,13 @@ fn render_pages(
     let config = &inputs.config;
     let content = &inputs.content;
     let base_url = config.base_url();
+    // PDFs link to the site's pages by web address, when the site has one.
+    let online = |dir: &Path| {
+        base_url.contains("://").then(|| pdf::Online {
+            root: dir.to_path_buf(),
+            base_url: base_url.clone(),
+        })
+    };
     let mut errors = Diagnostics::new();
     let wanted = |p: PageId| only.is_none_or(|o| o.contains(&p));
 
@@ -855,6 +862,7 @@ fn render_pages(
                     html: dir.join(d.print_path(content)).join("index.html"),
                     pdf: dir.join(d.pdf_path(content)),
                     title: content.pages[d.index].front.title.clone(),
+                    online: online(dir),
                 };
                 (i, job)
             })
@@ -1037,6 +1045,7 @@ fn render_pages(
                 html: dir.join(&p.path).join("index.html"),
                 pdf: dir.join(pdf_path(p)),
                 title: p.front.title.clone(),
+                online: online(dir),
             })
             .collect();
         let sourced: Vec<(&Path, pdf::PdfJob)> = pages
