@@ -51,6 +51,7 @@ fn main() {
                 html: p[0].clone().into(),
                 pdf: p.get(1).expect("IN.html OUT.pdf pairs").into(),
                 title: String::new(),
+                online: None,
             })
             .collect();
         let t = Instant::now();
@@ -78,6 +79,7 @@ fn main() {
             html,
             pdf: dir.join(format!("out/regio-{n}.pdf")),
             title: format!("Vsv in cijfers {n}"),
+            online: None,
         });
     }
     let t = Instant::now();
@@ -96,6 +98,7 @@ fn main() {
         html: report,
         pdf: dir.join("out/rapport.pdf"),
         title: "Tussenevaluatie programma vsv 2020-2024".into(),
+        online: None,
     };
     let t = Instant::now();
     render(&engine, std::slice::from_ref(&job), &|_, _| {}).unwrap_or_else(|e| panic!("{e:?}"));
