@@ -364,3 +364,23 @@ fn duplicate_figure_ids_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn year_columns_are_labels_not_quantities() {
+    let s = Site::new();
+    s.write(
+        "data/jaren.csv",
+        "jaar,peiljaar,deelnemers\n2019,2020,6291\n2020,2021,7002\n",
+    );
+    s.write(
+        "content/cijfers.md",
+        "---\ntitle: Cijfers\n---\n```table\ndata: jaren\ncolumns: [jaar, peiljaar, deelnemers]\ntotal: sum\ntitle: Per jaar\nid: tbl-jaren\n```\n",
+    );
+    let out = s.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = s.html("cijfers/index.html");
+    let body = rows(&doc, "#tbl-jaren tbody tr");
+    assert_eq!(body, ["2019 2020 6.291", "2020 2021 7.002"]);
+    // The counts are summed, the years are not.
+    assert_eq!(rows(&doc, "#tbl-jaren tfoot tr"), ["Totaal  13.293"]);
+}

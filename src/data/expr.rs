@@ -96,10 +96,17 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, String> {
     Ok(out)
 }
 
+/// Limits that keep a mistyped or hostile expression from exhausting the stack: real
+/// `derive` expressions have a handful of parts and two or three levels of parentheses.
+const MAX_TOKENS: usize = 1000;
+const MAX_DEPTH: usize = 64;
+
 struct Parser<'a> {
     toks: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
+    /// Parentheses and signs open around the current position.
+    depth: usize,
     resolve: &'a mut dyn FnMut(&str) -> Result<usize, String>,
 }
 
@@ -129,11 +136,25 @@ impl Parser<'_> {
         Ok(lhs)
     }
 
+    fn nest(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let pos = self.toks.get(self.at).map_or(self.end, |t| t.1);
+            return Err(format!(
+                "the expression nests more than {MAX_DEPTH} parentheses or signs deep \
+                 (at character {pos}); write it in simpler steps, one `derive` column each"
+            ));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, String> {
         match self.peek_sym("+-") {
             Some(op) => {
                 self.at += 1;
+                self.nest()?;
                 let e = self.unary()?;
+                self.depth -= 1;
                 Ok(if op == '-' { Expr::Neg(Box::new(e)) } else { e })
             }
             None => self.atom(),
@@ -152,7 +173,9 @@ impl Parser<'_> {
             Tok::Num(v) => Ok(Expr::Num(v)),
             Tok::Name(name) => Ok(Expr::Col((self.resolve)(&name)?)),
             Tok::Sym('(') => {
+                self.nest()?;
                 let e = self.sum()?;
+                self.depth -= 1;
                 match self.toks.get(self.at) {
                     Some((Tok::Sym(')'), _)) => {
                         self.at += 1;
@@ -175,11 +198,19 @@ pub(super) fn parse(
     if toks.is_empty() {
         return Err("the expression is empty".into());
     }
+    if toks.len() > MAX_TOKENS {
+        return Err(format!(
+            "the expression has {} parts, more than the {MAX_TOKENS} bundel reads; write it in \
+             simpler steps, one `derive` column each",
+            toks.len()
+        ));
+    }
     let end = src.chars().count() + 1;
     let mut p = Parser {
         toks,
         at: 0,
         end,
+        depth: 0,
         resolve,
     };
     let e = p.sum()?;
@@ -207,6 +238,32 @@ mod tests {
                 .ok_or_else(|| format!("no column `{n}`"))
         };
         parse(src, &mut resolve).map(|e| e.eval(cells))
+    }
+
+    #[test]
+    fn hostile_nesting_and_length_are_errors_not_stack_overflows() {
+        let cells = [Cell::Number(6.0), Cell::Number(200.0), Cell::Number(4.0)];
+        // The issue's inputs: each an error, none a stack overflow.
+        let parens = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+        let minus = format!("{}1", "-".repeat(12000));
+        let flat = vec!["1"; 50000].join(" + ");
+        for src in [&parens, &minus, &flat] {
+            let err = eval(src, &cells).unwrap_err();
+            assert!(err.contains("more than"), "{err}");
+        }
+        // Deep but short.
+        let deep = format!("{}1{}", "(".repeat(100), ")".repeat(100));
+        assert!(eval(&deep, &cells)
+            .unwrap_err()
+            .contains("nests more than 64"));
+        let signs = format!("{}1", "-".repeat(100));
+        assert!(eval(&signs, &cells)
+            .unwrap_err()
+            .contains("nests more than 64"));
+        // Ordinary depth and length still work.
+        let ok = format!("{}aantal{}", "(".repeat(20), ")".repeat(20));
+        assert_eq!(eval(&ok, &cells), Ok(Some(6.0)));
+        assert_eq!(eval(&vec!["1"; 400].join(" + "), &cells), Ok(Some(400.0)));
     }
 
     #[test]

@@ -17,6 +17,9 @@ struct Col {
     index: usize,
     label: String,
     numeric: bool,
+    /// Calendar years (a `jaar` column of 2019, 2020): labels, shown without a thousands
+    /// separator and never summed.
+    year: bool,
     percent: bool,
     decimals: usize,
 }
@@ -128,7 +131,8 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             }
         };
         let kind = table.columns[index].kind;
-        let numeric = kind.is_numeric();
+        let year = is_year_column(name, table.rows.iter().map(|r| &r.cells[index]));
+        let numeric = kind.is_numeric() && !year;
         let needed = numeric_decimals(table.rows.iter().filter_map(|r| r.cells[index].as_f64()));
         let display_name = match pivot.is_some() {
             // Pivoted columns are named `group|value`; settings and headers use the value.
@@ -146,6 +150,7 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             index,
             label: label(&rename, &display_name).to_string(),
             numeric,
+            year,
             percent: kind == ColumnKind::Percent,
             decimals,
         });
@@ -320,8 +325,12 @@ fn cell_html(
     lang: Lang,
     words: &Words,
 ) -> String {
+    let text = |cell: &Cell| match cell {
+        Cell::Number(v) if col.year => format!("{v}"),
+        other => cell_text(other, lang),
+    };
     if row_header {
-        return format!("<th scope=\"row\">{}</th>", esc(&cell_text(cell, lang)));
+        return format!("<th scope=\"row\">{}</th>", esc(&text(cell)));
     }
     if col.numeric {
         let mut s = format_cell(cell.as_f64(), col.decimals, col.percent, lang, words);
@@ -334,7 +343,7 @@ fn cell_html(
         }
         return s;
     }
-    let text = cell_text(cell, lang);
+    let text = text(cell);
     if cell.is_missing() {
         return format_cell(None, 0, false, lang, words).replacen(
             " class=\"num is-missing\"",
@@ -368,6 +377,33 @@ pub(super) fn format_cell(
 /// Decimals a column needs so all its values show as written (at most 2).
 pub(super) fn numeric_decimals(values: impl Iterator<Item = f64>) -> usize {
     values.map(|v| decimals_needed(v, 2)).max().unwrap_or(0)
+}
+
+/// Whether a number column holds calendar years: its name says year (`jaar`, `peiljaar`,
+/// `year`) and every value is a whole number from 1000 to 2999.
+fn is_year_column<'a>(name: &str, cells: impl Iterator<Item = &'a Cell>) -> bool {
+    let name = name
+        .rsplit('|')
+        .next()
+        .unwrap_or(name)
+        .trim()
+        .to_lowercase();
+    let named = name == "jaar"
+        || name == "year"
+        || name == "jaartal"
+        || (name.ends_with("jaar") && !name.ends_with("schooljaar") && name.len() <= 14)
+        || name.ends_with(" year")
+        || name.ends_with("_year");
+    let mut any = false;
+    let years = cells.into_iter().all(|c| match c {
+        Cell::Number(v) => {
+            any = true;
+            v.fract() == 0.0 && (1000.0..3000.0).contains(v)
+        }
+        Cell::Missing => true,
+        _ => false,
+    });
+    named && years && any
 }
 
 fn cell_text(cell: &Cell, lang: Lang) -> String {
