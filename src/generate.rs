@@ -138,8 +138,9 @@ fn generate_section(
     let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
     let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
     let mut errors = Vec::new();
+    let totals = table.totals_row_index();
     for (r, row) in table.rows.iter().enumerate() {
-        if Some(r) == table.totals_row_index() {
+        if Some(r) == totals {
             continue;
         }
         let mut values = Vec::new();

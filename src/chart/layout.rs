@@ -202,38 +202,81 @@ pub(crate) struct ValueLabel {
 pub(crate) fn settle(sc: &mut Scene, mut pending: Vec<ValueLabel>) {
     pending.sort_by_key(|v| !v.priority);
     let targets = sc.target_boxes();
-    let bars: Vec<(f64, f64, f64, f64)> = sc
-        .marks
-        .iter()
-        .filter(|s| matches!(s, Shape::Rect { .. }))
-        .map(Shape::bbox)
-        .collect();
+    // Bars and placed labels in horizontal bands, so that each candidate spot is checked
+    // against its neighbours only: a chart of thousands of bars stays linear.
+    let mut bars = Bands::default();
+    for s in sc.marks.iter().filter(|s| matches!(s, Shape::Rect { .. })) {
+        bars.insert(s.bbox());
+    }
+    let mut placed = Bands::default();
+    for l in sc.labels.iter().filter(|l| !l.text.is_empty()) {
+        placed.insert(bbox(l));
+    }
     for v in pending {
-        let clear = |l: &Label, labels: &[Label]| {
-            let b = bbox(l);
+        let clear = |b: (f64, f64, f64, f64)| {
             b.0 >= 0.0
                 && b.1 <= sc.w
                 && !targets.iter().any(|t| overlaps(b, *t))
-                && !bars.iter().any(|r| {
+                && !bars.any_near(b, |r| {
                     let own = v.own.is_some_and(|o| {
                         (o.0 - r.0).abs() < 0.01
                             && (o.2 - r.2).abs() < 0.01
                             && (o.1 - r.1).abs() < 0.01
                     });
-                    !own && overlaps(b, shrink(*r))
+                    !own && overlaps(b, shrink(r))
                 })
-                && !labels
-                    .iter()
-                    .any(|o| !o.text.is_empty() && overlaps(b, bbox(o)))
+                && !placed.any_near(b, |o| overlaps(b, o))
         };
-        match v.spots.iter().find(|l| clear(l, &sc.labels)) {
-            Some(l) => sc.labels.push(l.clone()),
+        match v.spots.iter().find(|l| clear(bbox(l))) {
+            Some(l) => {
+                if !l.text.is_empty() {
+                    placed.insert(bbox(l));
+                }
+                sc.labels.push(l.clone());
+            }
             None => sc.unlabelled.push(Unlabelled {
                 series: v.series,
                 category: v.category,
                 text: v.text,
             }),
         }
+    }
+}
+
+/// Boxes `(x0, x1, y0, y1)` filed under every 16 px band of height they cover.
+#[derive(Default)]
+struct Bands {
+    boxes: Vec<(f64, f64, f64, f64)>,
+    bands: std::collections::HashMap<i64, Vec<usize>>,
+}
+
+impl Bands {
+    const BAND: f64 = 16.0;
+
+    fn span(b: (f64, f64, f64, f64)) -> std::ops::RangeInclusive<i64> {
+        let (lo, hi) = (b.2.min(b.3), b.2.max(b.3));
+        (lo / Self::BAND).floor() as i64..=(hi / Self::BAND).floor() as i64
+    }
+
+    fn insert(&mut self, b: (f64, f64, f64, f64)) {
+        let i = self.boxes.len();
+        self.boxes.push(b);
+        for band in Self::span(b) {
+            self.bands.entry(band).or_default().push(i);
+        }
+    }
+
+    /// Whether `test` holds for a box in the bands `b` covers.
+    fn any_near(
+        &self,
+        b: (f64, f64, f64, f64),
+        test: impl Fn((f64, f64, f64, f64)) -> bool,
+    ) -> bool {
+        Self::span(b).any(|band| {
+            self.bands
+                .get(&band)
+                .is_some_and(|ids| ids.iter().any(|&i| test(self.boxes[i])))
+        })
     }
 }
 

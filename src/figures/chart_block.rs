@@ -1,6 +1,8 @@
 //! ```chart blocks: data -> [`ChartSpec`] -> an SVG inside a numbered `<figure>`, with the
 //! chart's numbers as a table in `<details>` so nothing is only visible as a picture.
 
+use std::collections::HashMap;
+
 use super::fields::{number_value, parse_yaml, Fields};
 use super::prepare::{label, prepare};
 use super::table_html::{format_cell, numeric_decimals};
@@ -284,8 +286,9 @@ fn wide_format(
     for y in ys {
         yis.push(table.require_column(y).map_err(|m| Problem::Key("y", m))?);
     }
+    let totals = table.totals_row_index();
     let rows: Vec<usize> = (0..table.rows.len())
-        .filter(|&r| Some(r) != table.totals_row_index())
+        .filter(|&r| Some(r) != totals)
         .collect();
     let categories = rows
         .iter()
@@ -330,23 +333,30 @@ fn long_format(
     let yi = table
         .require_column(&ys[0])
         .map_err(|m| Problem::Key("y", m))?;
+    // Categories and series in data order; the maps keep this linear in the rows.
     let mut categories: Vec<String> = Vec::new();
     let mut row_of_category = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    let mut category_index: HashMap<String, usize> = HashMap::new();
+    let mut name_index: HashMap<String, usize> = HashMap::new();
+    let mut cells = Vec::new();
     let totals = table.totals_row_index();
     for (r, row) in table.rows.iter().enumerate() {
         if Some(r) == totals {
             continue;
         }
         let c = category_text(&row.cells[xi]);
-        if !categories.contains(&c) {
+        let ci = *category_index.entry(c.clone()).or_insert_with(|| {
             categories.push(c);
             row_of_category.push(r);
-        }
+            categories.len() - 1
+        });
         let s = category_text(&row.cells[si]);
-        if !names.contains(&s) {
+        let si = *name_index.entry(s.clone()).or_insert_with(|| {
             names.push(s);
-        }
+            names.len() - 1
+        });
+        cells.push((r, ci, si));
     }
     let mut series: Vec<Series> = names
         .iter()
@@ -355,18 +365,7 @@ fn long_format(
             values: vec![None; categories.len()],
         })
         .collect();
-    for (r, row) in table.rows.iter().enumerate() {
-        if Some(r) == totals {
-            continue;
-        }
-        let c = categories
-            .iter()
-            .position(|c| *c == category_text(&row.cells[xi]))
-            .unwrap();
-        let s = names
-            .iter()
-            .position(|n| *n == category_text(&row.cells[si]))
-            .unwrap();
+    for (r, c, s) in cells {
         series[s].values[c] = numeric(table, r, yi)?;
     }
     Ok(ChartData {

@@ -95,7 +95,7 @@ const targetToString = (target) => (target || []).map((t) => (Array.isArray(t) ?
 const linkCache = new Map();
 function linkStatus(url) {
   if (!linkCache.has(url)) {
-    linkCache.set(url, fetch(url, { method: 'HEAD' }).then((r) => r.status, () => 0));
+    linkCache.set(url, fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(15000) }).then((r) => r.status, () => 0));
   }
   return linkCache.get(url);
 }
@@ -405,15 +405,26 @@ async function main() {
       Array.from({ length: Math.min(args.concurrency, pages.length) }, () => openTab(browser, axeSource, server)),
     );
     const free = [...tabs];
+    // A page whose check hangs (a request or a script that never ends) fails on its own
+    // instead of stalling the run; its tab is not used again.
+    const PAGE_LIMIT_MS = 120000;
     results = await mapLimit(pages, tabs.length, async (p) => {
       const tab = free.pop();
+      let stuck = false;
+      let timer;
       try {
-        return await tab.check(p);
+        if (!tab) throw new Error('no browser tab could be opened after an earlier page hung');
+        const limit = new Promise((_, reject) => {
+          timer = setTimeout(() => { stuck = true; reject(new Error(`the check did not finish within ${PAGE_LIMIT_MS / 1000} s`)); }, PAGE_LIMIT_MS);
+        });
+        return await Promise.race([tab.check(p), limit]);
       } catch (e) {
         const help = `the page could not be checked: ${oneLine(String(e.message || e).split('\n')[0], 300)}`;
         return { page: p, problems: [{ impact: 'critical', rule: 'check-error', help, widths: new Set() }] };
       } finally {
-        free.push(tab);
+        clearTimeout(timer);
+        if (tab && !stuck) free.push(tab);
+        else if (tab) free.push(await openTab(browser, axeSource, server).catch(() => undefined));
       }
     });
   } finally {
