@@ -251,7 +251,8 @@ async function openTab(browser, axeSource, server) {
         if (width !== WIDTHS[0]) await tab.setViewportSize({ width, height: HEIGHT });
         await waitIdle();
         // two animation frames so layout and media queries have settled after a resize
-        await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        // (Frames may not come for a tab the browser deems hidden: a short timer ends the wait.)
+        await tab.evaluate(() => new Promise((r) => { requestAnimationFrame(() => requestAnimationFrame(r)); setTimeout(r, 250); }));
         let violations;
         try {
           violations = await tab.evaluate(
@@ -407,8 +408,8 @@ async function main() {
     const free = [...tabs];
     // A page whose check hangs (a request or a script that never ends) fails on its own
     // instead of stalling the run; its tab is not used again.
-    const PAGE_LIMIT_MS = 120000;
-    results = await mapLimit(pages, tabs.length, async (p) => {
+    const PAGE_LIMIT_MS = 60000;
+    const checkOnce = async (p) => {
       const tab = free.pop();
       let stuck = false;
       let timer;
@@ -417,15 +418,22 @@ async function main() {
         const limit = new Promise((_, reject) => {
           timer = setTimeout(() => { stuck = true; reject(new Error(`the check did not finish within ${PAGE_LIMIT_MS / 1000} s`)); }, PAGE_LIMIT_MS);
         });
-        return await Promise.race([tab.check(p), limit]);
+        return { result: await Promise.race([tab.check(p), limit]) };
       } catch (e) {
-        const help = `the page could not be checked: ${oneLine(String(e.message || e).split('\n')[0], 300)}`;
-        return { page: p, problems: [{ impact: 'critical', rule: 'check-error', help, widths: new Set() }] };
+        return { error: e, stuck };
       } finally {
         clearTimeout(timer);
         if (tab && !stuck) free.push(tab);
         else if (tab) free.push(await openTab(browser, axeSource, server).catch(() => undefined));
       }
+    };
+    results = await mapLimit(pages, tabs.length, async (p) => {
+      let r = await checkOnce(p);
+      // A check that hung is tried once more in a fresh tab before it counts as a failure.
+      if (r.stuck) r = await checkOnce(p);
+      if (r.result) return r.result;
+      const help = `the page could not be checked: ${oneLine(String(r.error.message || r.error).split('\n')[0], 300)}`;
+      return { page: p, problems: [{ impact: 'critical', rule: 'check-error', help, widths: new Set() }] };
     });
   } finally {
     await browser.close().catch(() => {});
