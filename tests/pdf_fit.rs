@@ -94,6 +94,21 @@ fn build_pdf(s: &Site) -> std::process::Output {
     s.bundel(&["build", "--pdf"])
 }
 
+/// Builds a report whose only chapter is `chapter` with PDFs; the build must fail with exit
+/// code 1. Returns the error output.
+fn pdf_build_fails(chapter: &str) -> String {
+    browser_tools(
+        "the PDF tests",
+        &[("chromium", "apt-get install -y chromium")],
+    );
+    let s = Site::new();
+    report(&s, chapter);
+    let out = build_pdf(&s);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    err
+}
+
 #[test]
 fn a_report_table_of_eight_numeric_columns_prints_every_cell() {
     browser_tools(
@@ -240,19 +255,10 @@ fn a_block_that_cannot_fit_is_an_error_naming_the_document_the_block_and_the_fix
 
 #[test]
 fn a_table_cell_that_does_not_reach_the_pdf_is_an_error() {
-    browser_tools(
-        "the PDF tests",
-        &[("chromium", "apt-get install -y chromium")],
-    );
-    let s = Site::new();
     // A cell laid out but never painted, as a theme's print rule gone wrong would do.
-    report(
-        &s,
+    let err = pdf_build_fails(
         "---\ntitle: De cijfers\n---\n<table><tr><th>Instelling</th><th>Deelnemers</th></tr><tr><td>Graafschap College</td><td style=\"visibility: hidden\">6.291</td></tr></table>\n",
     );
-    let out = build_pdf(&s);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("table cells are missing from the PDF") && err.contains("“6.291”"),
         "{err}"
@@ -262,18 +268,9 @@ fn a_table_cell_that_does_not_reach_the_pdf_is_an_error() {
 
 #[test]
 fn content_clipped_by_overflow_is_an_error_naming_the_block() {
-    browser_tools(
-        "the PDF tests",
-        &[("chromium", "apt-get install -y chromium")],
-    );
-    let s = Site::new();
-    report(
-        &s,
+    let err = pdf_build_fails(
         "---\ntitle: De cijfers\n---\nEerst gewone tekst.\n\n<div style=\"overflow: hidden; width: 30mm; white-space: nowrap\">Deze zin is veel te lang voor het smalle vak waarin hij staat</div>\n",
     );
-    let out = build_pdf(&s);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("“Deze zin is veel te lang") && err.contains("is cut off"),
         "{err}"

@@ -329,7 +329,8 @@ const FIT_JS: &str = r##"((W, lang) => {
     // In a layout that prints figures in pairs, a table that does not fit its half takes
     // the whole width first (what `print: wide` asks for).
     const fig = t.closest('figure');
-    if (fig && !fig.classList.contains('figure--print-wide') && room(frame(fig))[1] - room(frame(fig))[0] > fig.getBoundingClientRect().width + 2) {
+    const [figLeft, figRight] = fig ? room(frame(fig)) : [0, 0];
+    if (fig && !fig.classList.contains('figure--print-wide') && figRight - figLeft > fig.getBoundingClientRect().width + 2) {
       fig.classList.add('figure--print-wide');
       if (excess(t) <= 1) continue;
     }
