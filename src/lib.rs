@@ -23,4 +23,5 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod walk;
 pub mod yaml;

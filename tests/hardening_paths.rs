@@ -294,3 +294,82 @@ fn ctrl_c_and_sigterm_remove_the_staging_folder() {
         assert!(tree(&s.public()) == before, "the previous output changed");
     }
 }
+
+/// One rule for symbolic links everywhere the site is read: a link that resolves inside the
+/// site is followed like the file or folder itself; one that leads outside is an error that
+/// names the link, and nothing is published.
+#[cfg(unix)]
+#[test]
+fn links_inside_the_site_are_followed_and_links_outside_it_are_errors() {
+    use std::os::unix::fs::symlink;
+    let (s, site) = nested_site();
+    // Inside: a shared logo, a data folder kept elsewhere in the site, a partial template.
+    s.write("site/assets/logo-groot.svg", "<svg id=\"groot\"/>");
+    symlink(
+        site.join("assets/logo-groot.svg"),
+        site.join("static/img/groot.svg"),
+    )
+    .unwrap();
+    s.write("site/gedeeld/regios.csv", "regio,aantal\nTwente,7\n");
+    symlink(site.join("gedeeld"), site.join("data/gedeeld")).unwrap();
+    s.write(
+        "site/content/cijfers.md",
+        "---\ntitle: Cijfers\n---\n```table\ndata: gedeeld/regios\ntitle: Regios\n```\n",
+    );
+    let ok = bundel_in(&site, &["build"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let public = site.join("public");
+    assert_eq!(
+        std::fs::read_to_string(public.join("img/groot.svg")).unwrap(),
+        "<svg id=\"groot\"/>"
+    );
+    let page = std::fs::read_to_string(public.join("cijfers/index.html")).unwrap();
+    assert!(page.contains("Twente"), "linked data folder is read");
+    let before = tree(&public);
+
+    // Outside: a page-bundle file, a Markdown page, a static folder, a data file, a template.
+    s.write("secret/passwd", "root:x:0:0");
+    s.write("secret/page.md", "---\ntitle: Leak\n---\nroot:x:0:0\n");
+    s.write("secret/dir/key.txt", "root:x:0:0");
+    s.write(
+        "site/content/portret/index.md",
+        "---\ntitle: Portret\n---\nTekst.\n",
+    );
+    let secret = s.path().join("secret");
+    symlink(
+        secret.join("passwd"),
+        site.join("content/portret/passwd.txt"),
+    )
+    .unwrap();
+    symlink(secret.join("page.md"), site.join("content/lek.md")).unwrap();
+    symlink(secret.join("dir"), site.join("static/extern")).unwrap();
+    symlink(secret.join("passwd"), site.join("data/lek.csv")).unwrap();
+    symlink(secret.join("page.md"), site.join("templates/page.html")).unwrap();
+    symlink(site.join("content/gone.md"), site.join("content/kapot.md")).unwrap();
+    let out = bundel_in(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    for link in [
+        "content/portret/passwd.txt",
+        "content/lek.md",
+        "static/extern",
+        "data/lek.csv",
+        "templates/page.html",
+    ] {
+        assert!(
+            err.contains(&format!("{link}: error: this is a link to `")),
+            "{link} is named: {err}"
+        );
+    }
+    assert!(err.contains("outside the site folder"), "{err}");
+    assert!(
+        err.contains("content/kapot.md: error: this is a link to `")
+            && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("root:x"),
+        "nothing of the linked files is shown: {err}"
+    );
+    assert_eq!(tree(&public), before, "the previous output stays as it was");
+}

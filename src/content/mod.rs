@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 pub use frontmatter::FrontMatter;
@@ -164,23 +163,16 @@ pub fn load_with_drafts(site_dir: &Path, drafts: bool) -> Result<Content, Vec<Di
 
     // Pass 1: find the files (cheap, sequential, sorted for determinism).
     let mut files: Vec<Entry> = Vec::new();
-    let mut walker = WalkDir::new(&root).sort_by_file_name().into_iter();
+    let walker = crate::walk::walk(&root, site_dir, site_dir).skip_hidden();
     let mut bundle_dirs: Vec<PathBuf> = Vec::new();
-    while let Some(entry) = walker.next() {
+    for entry in walker {
         let entry = match entry {
             Ok(e) => e,
-            Err(e) => {
-                errors.push(Diagnostic::file(CONTENT_DIR, format!("cannot read: {e}")));
+            Err(d) => {
+                errors.push(d);
                 continue;
             }
         };
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && (name.starts_with('.') || name.starts_with("~$")) {
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            continue;
-        }
         let rel =
             Path::new(CONTENT_DIR).join(entry.path().strip_prefix(&root).unwrap_or(entry.path()));
         if entry.file_type().is_dir() {

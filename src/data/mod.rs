@@ -217,23 +217,13 @@ impl DataStore {
         let mut diags = Vec::new();
         let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
         let mut sidecars: Vec<(String, PathBuf, PathBuf)> = Vec::new();
-        let walker = walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            // Editors and Excel leave hidden and lock files (`.~lock.x.csv#`, `~$x.xlsx`) around.
-            .filter_entry(|e| {
-                let n = e.file_name().to_string_lossy();
-                e.depth() == 0 || !(n.starts_with('.') || n.starts_with("~$"))
-            });
+        // Editors and Excel leave hidden and lock files (`.~lock.x.csv#`, `~$x.xlsx`) around.
+        let walker = crate::walk::walk(&dir, site_root, site_root).skip_hidden();
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| relative(site_root, p))
-                        .unwrap_or_else(|| PathBuf::from("data"));
-                    diags.push(Diagnostic::file(path, format!("cannot read: {err}")));
+                Err(d) => {
+                    diags.push(d);
                     continue;
                 }
             };

@@ -174,24 +174,15 @@ impl Images {
     /// when nothing will be written.
     pub fn new(
         site_dir: &Path,
+        static_files: &[(String, PathBuf)],
         content: &Content,
         settings: &ImageSettings,
         encode: bool,
     ) -> Images {
         let mut sources = HashMap::new();
-        let static_dir = site_dir.join("static");
-        if static_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&static_dir)
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-            {
-                if let Ok(rel) = entry.path().strip_prefix(&static_dir) {
-                    let site_path = slash(rel);
-                    if EXTENSIONS.contains(&extension(&site_path).as_str()) {
-                        sources.insert(site_path, Path::new("static").join(rel));
-                    }
-                }
+        for (site_path, _) in static_files {
+            if EXTENSIONS.contains(&extension(site_path).as_str()) {
+                sources.insert(site_path.clone(), Path::new("static").join(site_path));
             }
         }
         for page in &content.pages {
@@ -728,13 +719,6 @@ fn strip_ext(p: &str) -> &str {
         Some(i) if !p[i..].contains('/') => &p[..i],
         _ => p,
     }
-}
-
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

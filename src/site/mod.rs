@@ -59,6 +59,8 @@ struct Inputs {
     theme: Theme,
     content: Content,
     data: DataStore,
+    /// The site's own `static/` files: (path in the site, file), sorted.
+    static_files: Vec<(String, PathBuf)>,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
@@ -191,7 +193,13 @@ fn render_site_from(
     // Images are encoded whenever files are written; the search index only for a whole site
     // on disk (`bundel build`): `serve` and `check` would pay for it on every render.
     let writing = !matches!(sink, Sink::Discard);
-    let images = Images::new(site_dir, &inputs.content, &inputs.config.images, writing);
+    let images = Images::new(
+        site_dir,
+        &inputs.static_files,
+        &inputs.content,
+        &inputs.config.images,
+        writing,
+    );
     let search_on = inputs.config.search_enabled(inputs.content.pages.len());
     if !search_on && inputs.config.search.is_none() && matches!(sink, Sink::Disk(_)) {
         eprintln!(
@@ -289,6 +297,7 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
         },
     );
     let mut errors = Diagnostics::new();
+    let static_files = read_static(site_dir, &mut errors);
     let theme = theme.map_err(|e| errors.extend(e)).ok();
     let content = content.map_err(|e| errors.extend(e)).ok();
     let data = data.map_err(|e| errors.extend(e)).ok();
@@ -298,7 +307,29 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
         theme: theme.expect("no errors"),
         content: content.expect("no errors"),
         data: data.expect("no errors"),
+        static_files,
     })
+}
+
+/// The files of the site's `static/` folder, copied as they are.
+fn read_static(site_dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let dir = site_dir.join("static");
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return files;
+    }
+    for entry in crate::walk::walk(&dir, site_dir, site_dir) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if let Ok(rel) = entry.path().strip_prefix(&dir) {
+                    files.push((slash(rel), entry.path().to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    files
 }
 
 /// The template each page is rendered with, without `.html`: the page's own `layout`, else
@@ -1006,6 +1037,7 @@ fn render_pages(
         .filter(|page| wanted(page.id))
         .map(|page| render_page(page, None))
         .collect();
+    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
@@ -1353,19 +1385,8 @@ fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, D
         };
         copies.insert(slash(&f.rel), src);
     }
-    let site_static = site_dir.join("static");
-    if site_static.is_dir() {
-        for entry in walkdir::WalkDir::new(&site_static)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if entry.file_type().is_file() {
-                if let Ok(rel) = entry.path().strip_prefix(&site_static) {
-                    copies.insert(slash(rel), StaticSource::Disk(entry.path().to_path_buf()));
-                }
-            }
-        }
+    for (rel, file) in &inputs.static_files {
+        copies.insert(rel.clone(), StaticSource::Disk(file.clone()));
     }
     for page in &content.pages {
         for asset in &page.assets {

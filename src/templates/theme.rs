@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
-use walkdir::WalkDir;
 
 use crate::config::{key_position, yaml_error, SiteConfig, CONFIG_FILE};
 use crate::diagnostic::Diagnostic;
@@ -68,7 +67,7 @@ impl Theme {
         // Site-level template overrides replace theme templates of the same name.
         let site_templates = site_dir.join("templates");
         if site_templates.is_dir() {
-            for (name, file) in files_under(&site_templates) {
+            for (name, file) in files_under(&site_templates, site_dir, site_dir, &mut errors) {
                 let rel = Path::new("templates").join(&name);
                 match std::fs::read_to_string(&file) {
                     Ok(source) => {
@@ -116,7 +115,7 @@ fn load_disk(
 ) -> Theme {
     let rel_dir = dir.strip_prefix(site_dir).unwrap_or(dir).to_path_buf();
     let mut templates = Vec::new();
-    for (tname, file) in files_under(&dir.join("templates")) {
+    for (tname, file) in files_under(&dir.join("templates"), dir, site_dir, errors) {
         let rel = rel_dir.join("templates").join(&tname);
         match std::fs::read_to_string(&file) {
             Ok(source) => templates.push(TemplateFile {
@@ -127,7 +126,7 @@ fn load_disk(
             Err(e) => errors.push(Diagnostic::file(rel, format!("cannot read template: {e}"))),
         }
     }
-    let static_files = files_under(&dir.join("static"))
+    let static_files = files_under(&dir.join("static"), dir, site_dir, errors)
         .into_iter()
         .map(|(rel, file)| StaticFile {
             rel: PathBuf::from(rel),
@@ -195,20 +194,35 @@ fn load_embedded(lang: &str, errors: &mut Vec<Diagnostic>) -> Theme {
 }
 
 /// Every file below `dir` as (path relative to `dir` with `/` separators, full path), sorted.
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+/// Links must stay inside `confine`: a theme's own folder, or the site for its overrides.
+fn files_under(
+    dir: &Path,
+    confine: &Path,
+    site_dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?;
-            Some((slash_path(rel), e.path().to_path_buf()))
-        })
-        .collect()
+    let mut walk = crate::walk::walk(dir, confine, site_dir);
+    if confine != site_dir {
+        walk = walk.confined_to("the theme's folder");
+    }
+    let mut files = Vec::new();
+    for entry in walk {
+        match entry {
+            Ok(e)
+                if e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.') =>
+            {
+                if let Ok(rel) = e.path().strip_prefix(dir) {
+                    files.push((slash_path(rel), e.path().to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    files
 }
 
 fn slash_path(p: &Path) -> String {
