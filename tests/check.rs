@@ -283,3 +283,40 @@ fn the_example_site_has_no_problems() {
         stdout(&out)
     );
 }
+
+/// Raw HTML stays allowed for trusted authors, but what runs code in a reader's browser is
+/// named by `check` and by every build, at its line, without failing either.
+#[test]
+fn scripts_event_handlers_and_javascript_addresses_are_warned_about() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "title: T\nbase_url: https://example.org/\nmenu:\n  - title: Start\n    url: /\n  - title: Kwaad\n    url: \"javascript:alert(1)\"\n",
+    );
+    site.write(
+        "content/over.md",
+        "---\ntitle: Over\n---\nTekst <b onmouseover=\"x()\">vet</b>.\n\n<script>alert(1)</script>\n\n[klik](javascript:void(0))\n",
+    );
+    let (ok, _, err) = check(&site, &[]);
+    assert!(ok, "warnings do not fail check: {err}");
+    for expected in [
+        "content/over.md:4:10: warning: an event-handler attribute `onmouseover=`",
+        "content/over.md:6:1: warning: a `<script>` element",
+        "content/over.md:8:1: warning: a `javascript:` address in a link",
+        "site.yaml:7: warning: the menu entry `Kwaad` has a `javascript:` address",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    let out = site.build();
+    let built = stderr(&out);
+    assert!(out.status.success(), "{built}");
+    assert!(
+        built.contains("content/over.md:6:1: warning: a `<script>` element"),
+        "{built}"
+    );
+    assert!(
+        site.read("over/index.html")
+            .contains("<script>alert(1)</script>"),
+        "raw HTML is kept as written"
+    );
+}

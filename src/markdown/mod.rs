@@ -99,6 +99,9 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub footnotes: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Raw HTML that runs code in the reader's browser (see [`active_content`]): allowed
+    /// for trusted authors, but never unnoticed.
+    pub warnings: Vec<Diagnostic>,
 }
 
 const MARK_XREF_START: char = '\u{E001}';
@@ -170,6 +173,18 @@ pub fn render(doc: Doc, options: Options, hooks: Hooks) -> Rendered {
     };
     let events: Vec<(Event, std::ops::Range<usize>)> =
         TextMergeWithOffset::new(Parser::new_ext(doc.text, cmark).into_offset_iter()).collect();
+    let warnings = active_content(&events)
+        .into_iter()
+        .map(|(offset, what)| {
+            let (l, c) = line_col(doc.text, offset);
+            let hint = if what.contains("in a link") {
+                LINK_HINT
+            } else {
+                ACTIVE_HINT
+            };
+            Diagnostic::new(doc.file, l + doc.first_line - 1, c, what).with_hint(hint)
+        })
+        .collect();
     let mut r = Renderer {
         doc,
         hooks,
@@ -200,6 +215,165 @@ pub fn render(doc: Doc, options: Options, hooks: Hooks) -> Rendered {
         toc: r.toc,
         footnotes,
         diagnostics: r.diagnostics,
+        warnings,
+    }
+}
+
+const ACTIVE_HINT: &str = "raw HTML is published as written, so code in it runs in every \
+     reader's browser: remove it unless you trust where it comes from and mean it to run \
+     (bundel's own pages need no scripts)";
+
+const LINK_HINT: &str = "such a link runs code, or opens a page written into the address, \
+     when a reader follows it: link to a page of the site or a web address (`https://...`)";
+
+/// Where the Markdown has raw HTML or links that run code: `<script>` (and `<object>`,
+/// `<embed>`, `<iframe srcdoc>`), event-handler attributes (`onclick=`), and `javascript:`,
+/// `vbscript:` or `data:` addresses in links, images or HTML attributes. Returns byte
+/// offsets into the text with what was found.
+fn active_content(events: &[(Event, std::ops::Range<usize>)]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (ev, range) in events {
+        match ev {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for (at, what) in active_in_html(html) {
+                    found.push((range.start + at, what));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(scheme) = active_scheme(dest_url) {
+                    found.push((
+                        range.start,
+                        format!("a `{scheme}` address in a link: `{}`", short(dest_url)),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Attributes whose value a browser follows or loads as an address.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+];
+
+/// `javascript:`, `vbscript:` or `data:` as a browser reads the start of a URL: case and
+/// embedded tabs, newlines and leading spaces do not matter to it.
+pub fn active_scheme(url: &str) -> Option<&'static str> {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(24)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // A photo or drawing written into the page (`data:image/png;base64,...`) runs nothing.
+    let raster = ["png", "jpeg", "jpg", "gif", "webp", "avif"]
+        .iter()
+        .any(|t| squeezed.starts_with(&format!("data:image/{t}")));
+    ["javascript:", "vbscript:", "data:"]
+        .into_iter()
+        .find(|s| squeezed.starts_with(s))
+        .filter(|s| *s != "data:" || !raster)
+}
+
+fn short(s: &str) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Active parts of one piece of raw HTML, with byte offsets into it.
+fn active_in_html(html: &str) -> Vec<(usize, String)> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    // An `<iframe>` (a Datawrapper chart, a video) runs in its own site's origin: not flagged.
+    for tag in ["script", "object", "embed"] {
+        let open = format!("<{tag}");
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(&open) {
+            let at = from + i;
+            let next = lower[at + open.len()..].chars().next();
+            if next.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/') {
+                let a = if tag == "script" { "a" } else { "an" };
+                found.push((at, format!("{a} `<{tag}>` element in the Markdown")));
+            }
+            from = at + open.len();
+        }
+    }
+    // Attributes: a name preceded by whitespace inside a tag, `=` and a value.
+    let bytes = lower.as_bytes();
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b if in_tag && b.is_ascii_whitespace() => {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'-' | b':'))
+                {
+                    end += 1;
+                }
+                let name = &lower[start..end];
+                let mut eq = end;
+                while eq < bytes.len() && bytes[eq].is_ascii_whitespace() {
+                    eq += 1;
+                }
+                if !name.is_empty() && bytes.get(eq) == Some(&b'=') {
+                    let value = attribute_value(&html[eq + 1..]);
+                    if name.len() > 2 && name.starts_with("on") {
+                        found.push((
+                            start,
+                            format!("an event-handler attribute `{name}=` in the Markdown"),
+                        ));
+                    } else if name == "srcdoc" {
+                        found.push((
+                            start,
+                            "an `<iframe srcdoc=` page written into the Markdown".to_string(),
+                        ));
+                    } else if let Some(scheme) =
+                        active_scheme(&value).filter(|_| URL_ATTRIBUTES.contains(&name))
+                    {
+                        found.push((
+                            start,
+                            format!("a `{scheme}` address in `{name}=`: `{}`", short(&value)),
+                        ));
+                    }
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found.sort();
+    found
+}
+
+/// The value after `=`: quoted, or up to whitespace or `>`.
+fn attribute_value(rest: &str) -> String {
+    let rest = rest.trim_start();
+    match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default().to_string(),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 

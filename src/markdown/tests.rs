@@ -194,3 +194,30 @@ fn a_variable_at_the_end_of_a_heading_is_filled_in_not_read_as_attributes() {
         .iter()
         .any(|h| h.text == "Kerncijfers van Súdwest-Fryslân"));
 }
+
+#[test]
+fn raw_html_that_runs_code_is_flagged_with_its_place() {
+    let text = "Klik <span onClick = \"x()\">hier</span>.\n\n<script src=\"a.js\"></script>\n\n\
+[a](JavaScript:alert(1)) [b](https://x.nl) ![c](data:image/png;base64,AA)\n\n\
+<a href=' data:text/html,x'>d</a> <a data-x=\"data:y\">e</a> <svg><a xlink:href=\"javascript:z\">f</a></svg>\n\n\
+<iframe src=\"https://datawrapper.dwcdn.net/x\"></iframe> <iframe srcdoc=\"<b>\"></iframe>\n\n\
+`<script>` in code and\n\n```\n<script>\n```\n";
+    let r = md_with(text, None);
+    let found: Vec<String> = r
+        .warnings
+        .iter()
+        .map(|d| format!("{}:{} {}", d.line, d.col, d.message))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            "5:12 an event-handler attribute `onclick=` in the Markdown",
+            "7:1 a `<script>` element in the Markdown",
+            "9:1 a `javascript:` address in a link: `JavaScript:alert(1)`",
+            "11:4 a `data:` address in `href=`: `data:text/html,x`",
+            "11:68 a `javascript:` address in `xlink:href=`: `javascript:z`",
+            "13:65 an `<iframe srcdoc=` page written into the Markdown",
+        ],
+        "{found:#?}"
+    );
+}

@@ -228,14 +228,8 @@ fn render_site_from(
         indexer.as_ref(),
     )?;
     Diagnostics::from(images.errors()).take_result()?;
-    for w in images.warnings() {
-        eprintln!(
-            "{}: warning: {}\n  help: {}",
-            w.location(),
-            w.message,
-            w.hint.unwrap_or_default()
-        );
-    }
+    print_warnings(images.warnings());
+    print_warnings(menu_warnings(site_dir, &inputs));
     // Cache files unused by a partial render may still be needed by the rest of the site.
     let prune = only.is_none();
     files += images.write(sink, prune).map_err(Diagnostics::from)?;
@@ -309,6 +303,43 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
         data: data.expect("no errors"),
         static_files,
     })
+}
+
+/// Problems that do not stop the build, on the terminal.
+fn print_warnings(warnings: impl IntoIterator<Item = Diagnostic>) {
+    for w in warnings {
+        match &w.hint {
+            Some(hint) => eprintln!("{}: warning: {}\n  help: {hint}", w.location(), w.message),
+            None => eprintln!("{}: warning: {}", w.location(), w.message),
+        }
+    }
+}
+
+/// Menu entries in `site.yaml` whose address runs code (`javascript:`) or is a `data:` page.
+fn menu_warnings(site_dir: &Path, inputs: &Inputs) -> Vec<Diagnostic> {
+    let text =
+        std::fs::read_to_string(site_dir.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    inputs
+        .config
+        .menu
+        .iter()
+        .filter_map(|item| {
+            let scheme = markdown::active_scheme(&item.url)?;
+            let line = text
+                .lines()
+                .position(|l| l.contains(item.url.trim()))
+                .map_or(0, |i| i + 1);
+            Some(
+                Diagnostic::new(
+                    crate::config::CONFIG_FILE,
+                    line,
+                    0,
+                    format!("the menu entry `{}` has a `{scheme}` address", item.title),
+                )
+                .with_hint("menu entries link to pages: a site path (`/nieuws/`) or a web address (`https://...`)"),
+            )
+        })
+        .collect()
 }
 
 /// The files of the site's `static/` folder, copied as they are.
@@ -460,6 +491,7 @@ struct DocState {
     footnotes: usize,
     refs: Vec<FigureRef>,
     diagnostics: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 /// A Markdown text and where it comes from.
@@ -530,6 +562,7 @@ fn render_body(
     );
     state.footnotes += r.footnotes;
     state.diagnostics.extend(r.diagnostics.iter().cloned());
+    state.warnings.extend(r.warnings.iter().cloned());
     r
 }
 
@@ -558,7 +591,12 @@ fn render_markdown(
         palette: &palette,
         options,
     };
-    type Out = (Vec<(PageId, RenderedPage)>, Vec<FigureRef>, Vec<Diagnostic>);
+    type Out = (
+        Vec<(PageId, RenderedPage)>,
+        Vec<FigureRef>,
+        Vec<Diagnostic>,
+        Vec<Diagnostic>,
+    );
     let results: Vec<Out> = docs
         .par_iter()
         .map(|doc| {
@@ -567,6 +605,7 @@ fn render_markdown(
                 footnotes: 1,
                 refs: Vec::new(),
                 diagnostics: Vec::new(),
+                warnings: Vec::new(),
             };
             let mut out = Vec::new();
             // Reports number figures per chapter (2.1); elsewhere they run through the document.
@@ -611,7 +650,7 @@ fn render_markdown(
                     },
                 ));
             }
-            (out, state.refs, state.diagnostics)
+            (out, state.refs, state.diagnostics, state.warnings)
         })
         .collect();
 
@@ -621,8 +660,10 @@ fn render_markdown(
     // Generated pages share one template, so its ids repeat on every page by design: they
     // are the page's own, and its references find them first.
     let mut own: BTreeMap<PageId, BTreeMap<String, FigureRef>> = BTreeMap::new();
-    for (out, refs, diags) in results {
+    let mut warnings = Vec::new();
+    for (out, refs, diags, warned) in results {
         errors.extend(diags);
+        warnings.extend(warned);
         let generated = out
             .first()
             .map(|(pid, _)| *pid)
@@ -657,6 +698,10 @@ fn render_markdown(
     }
     errors.extend(inputs.data.check_totals());
     errors.take_result()?;
+    // A factsheet template's warning would otherwise be repeated for every generated page.
+    warnings.sort();
+    warnings.dedup();
+    print_warnings(warnings);
 
     // Cross-references, now that every figure has its number.
     // Pages outside the documents asked for stay empty (partial renders for `serve`).
