@@ -181,7 +181,7 @@ fn static_file(
 
 impl SiteConfig {
     /// Reads `site.yaml` from `site_dir`.
-    pub fn load(site_dir: &Path) -> Result<SiteConfig, Diagnostic> {
+    pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = site_dir.join(CONFIG_FILE);
         let rel = PathBuf::from(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -190,10 +190,11 @@ impl SiteConfig {
                     "run bundel in a site folder (one with {CONFIG_FILE}) or pass the folder: `bundel build path/to/site`"
                 ),
             )
-        })?;
+        }).map_err(|e| vec![e])?;
         let mut config = Self::parse(&text, &rel)?;
         if let Some(image) = &config.share_image {
-            let image = static_file(site_dir, &text, &rel, "share_image", image, "img/delen.png")?;
+            let image = static_file(site_dir, &text, &rel, "share_image", image, "img/delen.png")
+                .map_err(|e| vec![e])?;
             config.share_image = Some(image);
         }
         if !config.organisation.logo.trim().is_empty() {
@@ -204,75 +205,114 @@ impl SiteConfig {
                 "logo",
                 &config.organisation.logo,
                 "img/logo.svg",
-            )?;
+            )
+            .map_err(|e| vec![e])?;
         }
         Ok(config)
     }
 
-    pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Diagnostic> {
-        let mut config: SiteConfig =
-            serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, 0))?;
-        config.validate(text, file)?;
+    /// Reads `site.yaml`, reporting every wrong key at once, not just the first.
+    pub fn parse(text: &str, file: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let mut config: SiteConfig = match serde_yaml::from_str(text) {
+            Ok(c) => c,
+            Err(first) => {
+                let mut errors = key_by_key_errors(text, file);
+                if errors.is_empty() {
+                    errors.push(yaml_error(file, &first, 0));
+                }
+                return Err(errors);
+            }
+        };
+        let errors = config.validate(text, file);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         // Templates join it with paths (`config.base_url ~ "img/x.png"`).
         config.base_url = config.base_url();
         Ok(config)
     }
 
-    fn validate(&self, text: &str, file: &Path) -> Result<(), Diagnostic> {
+    fn validate(&self, text: &str, file: &Path) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
         let at = |key: &str| key_position(text, key).unwrap_or((0, 0));
         if Lang::from_code(&self.language).is_none() {
             let (l, c) = at("language");
-            return Err(Diagnostic::new(
-                file,
-                l,
-                c,
-                format!("unsupported language `{}`", self.language),
-            )
-            .with_hint("use `nl` (Dutch, the default) or `en`"));
+            errors.push(
+                Diagnostic::new(
+                    file,
+                    l,
+                    c,
+                    format!("unsupported language `{}`", self.language),
+                )
+                .with_hint("use `nl` (Dutch, the default) or `en`"),
+            );
         }
         if self.title.trim().is_empty() {
             let (l, c) = at("title");
-            return Err(Diagnostic::new(file, l, c, "the site title is empty")
-                .with_hint("give the site a name: `title: RMC-regio Achterhoek`"));
+            errors.push(
+                Diagnostic::new(file, l, c, "the site title is empty")
+                    .with_hint("give the site a name: `title: RMC-regio Achterhoek`"),
+            );
         }
-        if !(self.base_url.starts_with("http://")
+        let odd = self
+            .base_url
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}|\\^".contains(*c));
+        if let Some(c) = odd {
+            let (l, c2) = at("base_url");
+            errors.push(
+                Diagnostic::new(
+                    file,
+                    l,
+                    c2,
+                    format!("`base_url` contains `{}`, which cannot be part of a web address", c.escape_default()),
+                )
+                .with_hint("write the address as the browser shows it, for example `base_url: https://www.example.org/rmc-achterhoek/` (a space is written `%20`)"),
+            );
+        } else if !(self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://")
             || self.base_url.starts_with('/'))
         {
             let (l, c) = at("base_url");
-            return Err(Diagnostic::new(
-                file,
-                l,
-                c,
-                format!(
-                    "`base_url` must be an absolute URL, got `{}`",
-                    self.base_url
-                ),
-            )
-            .with_hint("for example `base_url: https://www.example.org/rmc-achterhoek/`"));
+            errors.push(
+                Diagnostic::new(
+                    file,
+                    l,
+                    c,
+                    format!(
+                        "`base_url` must be an absolute URL, got `{}`",
+                        self.base_url
+                    ),
+                )
+                .with_hint("for example `base_url: https://www.example.org/rmc-achterhoek/`"),
+            );
         }
         let images = &self.images;
         if images.widths.is_empty() || images.widths.iter().any(|w| !(16..=8192).contains(w)) {
             let (l, c) = at("images");
-            return Err(Diagnostic::new(
-                file,
-                l,
-                c,
-                "`images.widths` must list widths between 16 and 8192 pixels",
-            )
-            .with_hint("for example `widths: [480, 800, 1200]`"));
+            errors.push(
+                Diagnostic::new(
+                    file,
+                    l,
+                    c,
+                    "`images.widths` must list widths between 16 and 8192 pixels",
+                )
+                .with_hint("for example `widths: [480, 800, 1200]`"),
+            );
         }
         if !(1..=100).contains(&images.quality) {
             let (l, c) = at("images");
-            return Err(Diagnostic::new(
-                file,
-                l,
-                c,
-                format!("`images.quality` must be 1 to 100, got {}", images.quality),
-            )
-            .with_hint("80 keeps photos sharp at a small size"));
+            errors.push(
+                Diagnostic::new(
+                    file,
+                    l,
+                    c,
+                    format!("`images.quality` must be 1 to 100, got {}", images.quality),
+                )
+                .with_hint("80 keeps photos sharp at a small size"),
+            );
         }
-        Ok(())
+        errors
     }
 
     /// The taxonomies of the site: as configured, or tags and categories.
@@ -325,6 +365,38 @@ impl SiteConfig {
             _ => "/".to_string(),
         }
     }
+}
+
+/// serde stops at the first wrong key. To name all of them, each top-level key (with the
+/// lines below it) is read on its own, with a placeholder title after it.
+/// Empty when the text is not a plain mapping of keys at the start of lines.
+fn key_by_key_errors(text: &str, file: &Path) -> Vec<Diagnostic> {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let first = l.chars().next();
+            first.is_some_and(|c| !c.is_whitespace() && c != '#' && c != '-') && l.contains(':')
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut errors = Vec::new();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let chunk = lines[start..end].join("\n");
+        let is_title = chunk.starts_with("title:") || chunk.starts_with("title :");
+        let doc = if is_title {
+            chunk
+        } else {
+            format!("{chunk}\ntitle: x")
+        };
+        if let Err(e) = serde_yaml::from_str::<SiteConfig>(&doc) {
+            let d = yaml_error(file, &e, start);
+            errors.push(d);
+        }
+    }
+    errors
 }
 
 /// Converts a serde_yaml error into a diagnostic; `line_offset` is added to the line for YAML
@@ -389,15 +461,34 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_key() {
-        let e = SiteConfig::parse("title: T\nlanguage: fr\n", Path::new("site.yaml")).unwrap_err();
+        let e =
+            &SiteConfig::parse("title: T\nlanguage: fr\n", Path::new("site.yaml")).unwrap_err()[0];
         assert_eq!((e.line, e.col), (2, 1));
         assert!(e.message.contains("fr"));
-        let e = SiteConfig::parse("title: T\ntitel: x\n", Path::new("site.yaml")).unwrap_err();
+        let e = &SiteConfig::parse("title: T\ntitel: x\n", Path::new("site.yaml")).unwrap_err()[0];
         assert_eq!(e.line, 2);
         assert!(e.message.contains("titel"), "{}", e.message);
-        let e = SiteConfig::parse("title: T\nimages:\n  quality: 0\n", Path::new("site.yaml"))
-            .unwrap_err();
+        let e = &SiteConfig::parse("title: T\nimages:\n  quality: 0\n", Path::new("site.yaml"))
+            .unwrap_err()[0];
         assert_eq!(e.line, 2);
+        // Every wrong key at once, each at its own line.
+        let all = SiteConfig::parse(
+            "titel: T\nbase_url: https://x.nl/\nsmart_punctuation: misschien\nmenu: 5\nimages:\n  webp: soms\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
+        let lines: Vec<usize> = all.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 3, 4, 6], "{all:?}");
+        let all = SiteConfig::parse(
+            "title: T\nbase_url: https://x.nl/ regio\nimages:\n  quality: 0\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap_err();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(
+            all[0].message.contains("cannot be part of a web address"),
+            "{all:?}"
+        );
         let c = SiteConfig::parse(
             "title: T\nsearch: false\nimages: {webp: false}\n",
             Path::new("site.yaml"),

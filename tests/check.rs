@@ -320,3 +320,70 @@ fn scripts_event_handlers_and_javascript_addresses_are_warned_about() {
         "raw HTML is kept as written"
     );
 }
+
+/// Each message names the user's own file and setting, every one of them at once, and never
+/// a key that was right.
+#[test]
+fn messages_name_the_users_setting_and_come_all_at_once() {
+    let site = Site::new();
+    site.write("data/vsv.csv", "regio,jaar,aantal\nA,2020,5\nB,2020,7\n");
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\nfeatured: nieuws/bestaat-niet.md\n---\n```table\ndata: vsv\ntitle: T\nwhere: {regiox: A}\nsort: aantal\n```\n",
+    );
+    let out = site.bundel(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("content/_index.md:8:1: error: the data `vsv` has no column `regiox`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unknown key `sort`"),
+        "a right key is not called unknown: {err}"
+    );
+
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\nfeatured: nieuws/bestaat-niet.md\n---\nWelkom.\n",
+    );
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains("content/_index.md:3:11: error: `featured: nieuws/bestaat-niet.md`: no page"),
+        "{err}"
+    );
+    assert!(!err.contains("error: get_page"), "{err}");
+
+    site.write("content/_index.md", "---\ntitle: Home\n---\nWelkom.\n");
+    site.write(
+        "site.yaml",
+        "titel: T\nbase_url: https://example.org/\nsmart_punctuation: misschien\nmenu: 5\n",
+    );
+    let err = stderr(&site.bundel(&["build"]));
+    for at in ["site.yaml:1:1:", "site.yaml:3:20:", "site.yaml:4:7:"] {
+        assert!(err.contains(at), "{at}: {err}");
+    }
+    assert!(err.contains("3 errors found"), "{err}");
+
+    site.write("site.yaml", MINIMAL_CONFIG);
+    site.write("templates/page.html", "{{ oops");
+    site.write("templates/section.html", "{% if %}");
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(err.contains("templates/page.html:1:"), "{err}");
+    assert!(err.contains("templates/section.html:1:"), "{err}");
+    assert!(
+        err.contains("2 errors found"),
+        "templates that extend a broken one add nothing: {err}"
+    );
+
+    site.remove("templates/page.html");
+    site.remove("templates/section.html");
+    site.write("templates/pagee.html", "<p>x</p>");
+    let out = site.bundel(&["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("templates/pagee.html: warning: `templates/pagee.html` replaces no template of the theme, so the theme's `page.html` is used"),
+        "{err}"
+    );
+}

@@ -187,6 +187,12 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Counts `keys` as known even when a step stops before reading them: an error in
+    /// `where` must not make a correct `sort` below it look like a typo.
+    pub fn expect(&mut self, keys: &[&str]) {
+        self.used.extend(keys.iter().map(|k| k.to_string()));
+    }
+
     /// Reports keys that were never asked for, with the list of keys that are allowed.
     pub fn finish(mut self, kind: &str) -> Vec<Diagnostic> {
         let unknown: Vec<String> = self

@@ -11,6 +11,7 @@ use crate::data::{DataTable, Filter};
 /// Reads `data`, `where`, `derive` and `sort` and applies them in that order. Problems are
 /// recorded in `f` at the line of the key that caused them.
 pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
+    f.expect(&["data", "scope", "where", "derive", "sort"]);
     let name = f.required_str(
         "data",
         "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv",

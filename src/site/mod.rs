@@ -230,6 +230,23 @@ fn render_site_from(
     Diagnostics::from(images.errors()).take_result()?;
     print_warnings(images.warnings());
     print_warnings(menu_warnings(site_dir, &inputs));
+    // A template of the site's own that a page asks for by `layout` is no misspelt override.
+    let layouts_asked: BTreeSet<String> = inputs
+        .content
+        .pages
+        .iter()
+        .flat_map(|p| {
+            [
+                p.front.layout.clone(),
+                p.front.extra_str("page_layout").map(String::from),
+            ]
+        })
+        .flatten()
+        .collect();
+    print_warnings(inputs.theme.warnings.iter().cloned().filter(|w| {
+        let stem = w.file.file_stem().map(|s| s.to_string_lossy().into_owned());
+        !stem.is_some_and(|s| layouts_asked.contains(&s))
+    }));
     // Cache files unused by a partial render may still be needed by the rest of the site.
     let prune = only.is_none();
     files += images.write(sink, prune).map_err(Diagnostics::from)?;
@@ -303,6 +320,46 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
         data: data.expect("no errors"),
         static_files,
     })
+}
+
+/// A template error about a value the page's front matter gave it (`featured:` naming a
+/// page that does not exist) is the front matter's error: it is reported at that line, in
+/// the file the user wrote, and not inside a theme template the user may never have seen.
+fn blame_front_matter(e: Diagnostic, site_dir: &Path, page: &Page) -> Diagnostic {
+    let Some(value) = e.message.split('`').nth(1).filter(|v| v.len() > 1) else {
+        return e;
+    };
+    let Ok(text) = std::fs::read_to_string(site_dir.join(&page.source)) else {
+        return e;
+    };
+    let front = text.lines().skip(1).take_while(|l| l.trim_end() != "---");
+    for (i, line) in front.enumerate() {
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        let given = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+        if given.trim_matches('/') != value.trim_matches('/') {
+            continue;
+        }
+        let key = key.trim();
+        let col = line.find(rest.trim()).map_or(1, |c| c + 1);
+        let what = e
+            .message
+            .split_once(": ")
+            .map_or(e.message.as_str(), |(_, m)| m);
+        return Diagnostic::new(
+            &page.source,
+            i + 2,
+            col,
+            format!("`{key}: {given}`: {what}"),
+        )
+        .with_hint(format!(
+            "name the page by its file in content/, as in `{key}: publicaties/jaarverslag/_index.md` \
+             (the template `{}` looks it up)",
+            e.file.display()
+        ));
+    }
+    e
 }
 
 /// Problems that do not stop the build, on the terminal.
@@ -1067,7 +1124,9 @@ fn render_pages(
         if let Some(p) = pdf {
             ctx.insert("pdf", p);
         }
-        let html = templates.render(&format!("{layout}.html"), &ctx)?;
+        let html = templates
+            .render(&format!("{layout}.html"), &ctx)
+            .map_err(|e| blame_front_matter(e, site_dir, page))?;
         let html = relativize(&html, &root_for(&page.path));
         sink.write(&format!("{}index.html", page.path), html.as_bytes())
             .map_err(|e| write_error(&page.path, e))?;

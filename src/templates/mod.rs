@@ -27,28 +27,67 @@ pub struct Templates {
 impl Templates {
     /// Compiles every template of the theme (site overrides included).
     pub fn new(theme: &Theme, lang: Lang) -> Result<Templates, Vec<Diagnostic>> {
-        let mut tera = Tera::new();
-        register_filters(&mut tera, lang);
-        // Tera checks at load time that called functions exist; the site registers the real
-        // lookups once content is read (see `register_function`).
-        for name in SITE_FUNCTIONS {
-            tera.register_function(*name, |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
-                Err(tera::Error::message("site lookups are not available yet"))
-            });
-        }
         let files: BTreeMap<String, PathBuf> = theme
             .templates
             .iter()
             .map(|t| (t.name.clone(), t.file.clone()))
             .collect();
-        let sources = theme
+        let mut sources: Vec<(&str, &str)> = theme
             .templates
             .iter()
-            .map(|t| (t.name.as_str(), t.source.as_str()));
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(vec![to_diagnostic(&e, &files)]);
+            .map(|t| (t.name.as_str(), t.source.as_str()))
+            .collect();
+        // Tera stops at the first template that does not compile. To report every broken
+        // template at once, the broken one is set aside (left empty) and the rest compiled
+        // again, as long as each round names a new template.
+        let mut errors = Vec::new();
+        let mut set_aside: Vec<&str> = Vec::new();
+        loop {
+            let mut tera = Tera::new();
+            register_filters(&mut tera, lang);
+            // Tera checks at load time that called functions exist; the site registers the
+            // real lookups once content is read (see `register_function`).
+            for name in SITE_FUNCTIONS {
+                tera.register_function(*name, |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
+                    Err(tera::Error::message("site lookups are not available yet"))
+                });
+            }
+            let e = match tera.add_raw_templates(sources.iter().copied()) {
+                Ok(()) if errors.is_empty() => return Ok(Templates { tera, files }),
+                Ok(()) => return Err(errors),
+                Err(e) => e,
+            };
+            let d = to_diagnostic(&e, &files);
+            let broken = files
+                .iter()
+                .find(|(_, f)| **f == d.file)
+                .map(|(n, _)| n.as_str());
+            // A template that extends or includes one set aside fails only because of it.
+            let follows = broken.is_some_and(|b| {
+                theme.templates.iter().any(|t| {
+                    t.name == b
+                        && set_aside
+                            .iter()
+                            .any(|a: &&str| t.source.contains(&format!("\"{a}\"")))
+                })
+            });
+            if !follows {
+                errors.push(d);
+            }
+            match broken {
+                Some(name) if set_aside.len() < 100 => {
+                    let Some(slot) = sources
+                        .iter_mut()
+                        .find(|(n, s)| *n == name && !s.is_empty())
+                    else {
+                        return Err(errors);
+                    };
+                    slot.1 = "";
+                    set_aside.push(name);
+                }
+                _ => return Err(errors),
+            }
         }
-        Ok(Templates { tera, files })
     }
 
     pub fn has(&self, name: &str) -> bool {

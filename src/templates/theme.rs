@@ -42,6 +42,8 @@ pub struct Theme {
     pub strings: serde_yaml::Mapping,
     /// `theme.yaml`: settings such as the chart palette.
     pub settings: serde_yaml::Mapping,
+    /// Site templates that look like a misspelt override (`templates/pagee.html`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -67,7 +69,14 @@ impl Theme {
         // Site-level template overrides replace theme templates of the same name.
         let site_templates = site_dir.join("templates");
         if site_templates.is_dir() {
-            for (name, file) in files_under(&site_templates, site_dir, site_dir, &mut errors) {
+            let theirs: Vec<String> = theme.templates.iter().map(|t| t.name.clone()).collect();
+            let overrides = files_under(&site_templates, site_dir, site_dir, &mut errors);
+            for (name, _) in &overrides {
+                if let Some(w) = misspelt_override(name, &theirs, &overrides) {
+                    theme.warnings.push(w);
+                }
+            }
+            for (name, file) in overrides {
                 let rel = Path::new("templates").join(&name);
                 match std::fs::read_to_string(&file) {
                     Ok(source) => {
@@ -144,6 +153,7 @@ fn load_disk(
         .and_then(|t| read_yaml_map(&t, &settings_rel, errors))
         .unwrap_or_default();
     Theme {
+        warnings: Vec::new(),
         name: name.to_string(),
         templates,
         static_files,
@@ -185,12 +195,46 @@ fn load_embedded(lang: &str, errors: &mut Vec<Diagnostic>) -> Theme {
         }
     }
     Theme {
+        warnings: Vec::new(),
         name: "default".to_string(),
         templates,
         static_files,
         strings: strings.unwrap_or_default(),
         settings: settings.unwrap_or_default(),
     }
+}
+
+/// A site template that replaces nothing and is named almost like a theme template, and
+/// that no other site template uses: most likely a typo that leaves the theme's in place.
+fn misspelt_override(
+    name: &str,
+    theirs: &[String],
+    ours: &[(String, PathBuf)],
+) -> Option<Diagnostic> {
+    if theirs.iter().any(|t| t == name) {
+        return None;
+    }
+    let close = theirs
+        .iter()
+        .filter(|t| strsim::levenshtein(t, name) <= 2)
+        .min_by_key(|t| strsim::levenshtein(t, name))?;
+    let quoted = format!("\"{name}\"");
+    let used = ours.iter().any(|(other, file)| {
+        other != name && std::fs::read_to_string(file).is_ok_and(|text| text.contains(&quoted))
+    });
+    if used {
+        return None;
+    }
+    Some(
+        Diagnostic::file(
+            Path::new("templates").join(name),
+            format!("`templates/{name}` replaces no template of the theme, so the theme's `{close}` is used"),
+        )
+        .with_hint(format!(
+            "to change how those pages look, rename the file to `templates/{close}`; a template of your own is used by pages with `layout: {}`",
+            name.trim_end_matches(".html")
+        )),
+    )
 }
 
 /// Every file below `dir` as (path relative to `dir` with `/` separators, full path), sorted.
