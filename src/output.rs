@@ -10,7 +10,7 @@
 //! folders around it and its source folders, and any existing folder without the [`MARKER`]
 //! file every build writes into its output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,26 +43,66 @@ pub const PREVIOUS_MOVED: &str = "the previous output could not be put back";
 
 /// Where rendered files go: a staging folder on disk, memory (for `serve` and `check`), or
 /// nowhere (validation only).
-pub enum Sink<'a> {
+pub enum Target<'a> {
     Discard,
     Disk(&'a Staging),
     Memory(&'a Mutex<BTreeMap<String, Vec<u8>>>),
 }
 
-impl Sink<'_> {
+/// Where a build writes, and which files the site's own folders put there: a page, feed,
+/// image or PDF that bundel makes at the address of a file from `static/` or a page folder
+/// would silently replace it, so it is refused, naming that file.
+pub struct Sink<'a> {
+    pub target: Target<'a>,
+    /// Output path -> the site file copied there.
+    claims: Mutex<HashMap<String, PathBuf>>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(target: Target<'a>) -> Sink<'a> {
+        Sink {
+            target,
+            claims: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// The folder files are written to, when they go to disk (PDF engines read from there).
     pub fn disk_dir(&self) -> Option<&Path> {
-        match self {
-            Sink::Disk(s) => Some(s.dir()),
+        match self.target {
+            Target::Disk(s) => Some(s.dir()),
             _ => None,
         }
     }
 
+    /// The site file already copied to `rel`, if any.
+    pub fn claimed(&self, rel: &str) -> Option<PathBuf> {
+        self.claims.lock().expect("claims").get(rel).cloned()
+    }
+
+    fn refuse_claimed(&self, rel: &str) -> io::Result<()> {
+        match self.claimed(rel) {
+            Some(owner) => Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "`{}` is copied to this address, and bundel makes a file of its own there",
+                    owner.display()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a file bundel makes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        match self {
-            Sink::Discard => Ok(()),
-            Sink::Disk(s) => s.write(rel, bytes),
-            Sink::Memory(m) => {
+        self.refuse_claimed(rel)?;
+        self.put(rel, bytes)
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        match self.target {
+            Target::Discard => Ok(()),
+            Target::Disk(s) => s.write(rel, bytes),
+            Target::Memory(m) => {
                 if !is_inside(Path::new(rel)) {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidInput,
@@ -77,12 +117,37 @@ impl Sink<'_> {
         }
     }
 
+    /// Copies a file bundel made earlier (a cached image) to `rel`.
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        match self {
-            Sink::Discard => Ok(()),
-            Sink::Disk(s) => s.copy(rel, from),
-            Sink::Memory(_) => self.write(rel, &std::fs::read(from)?),
+        self.refuse_claimed(rel)?;
+        match self.target {
+            Target::Discard => Ok(()),
+            Target::Disk(s) => s.copy(rel, from),
+            Target::Memory(_) => self.put(rel, &std::fs::read(from)?),
         }
+    }
+
+    /// Copies the site's file `from` (shown as `owner`) to `rel`, which no file bundel
+    /// makes may then take.
+    pub fn copy_site_file(&self, rel: &str, from: &Path, owner: &Path) -> io::Result<()> {
+        self.claims
+            .lock()
+            .expect("claims")
+            .insert(rel.to_string(), owner.to_path_buf());
+        match self.target {
+            Target::Discard => Ok(()),
+            Target::Disk(s) => s.copy(rel, from),
+            Target::Memory(_) => self.put(rel, &std::fs::read(from)?),
+        }
+    }
+
+    /// Writes a file that comes with the theme (no user file of the site).
+    pub fn write_theme_file(&self, rel: &str, bytes: &[u8], owner: &Path) -> io::Result<()> {
+        self.claims
+            .lock()
+            .expect("claims")
+            .insert(rel.to_string(), owner.to_path_buf());
+        self.put(rel, bytes)
     }
 }
 

@@ -201,8 +201,8 @@ mod tests {
         assert!(joined.contains("does not exist"), "{joined}");
         assert!(joined.contains("leads back to"), "{joined}");
         assert!(
-            !joined.contains("secret"),
-            "nothing below an outside link is read: {joined}"
+            !ok.iter().any(|n| n.contains("secret")),
+            "nothing below an outside link is read: {ok:?}"
         );
     }
 }

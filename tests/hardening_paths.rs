@@ -373,3 +373,45 @@ fn links_inside_the_site_are_followed_and_links_outside_it_are_errors() {
     );
     assert_eq!(tree(&public), before, "the previous output stays as it was");
 }
+
+/// A file of the site's own (`static/`, a page folder) is never silently replaced by a file
+/// bundel makes at the same address: both are named.
+#[test]
+fn generated_files_never_replace_the_sites_own_files() {
+    let (s, site) = nested_site();
+    s.write("site/static/over/index.html", "<p>hand-made</p>");
+    s.write("site/static/sitemap.xml", "<urlset/>");
+    s.write(
+        "site/content/nieuws/bezoek/index.md",
+        "---\ntitle: Bezoek\n---\nTekst.\n",
+    );
+    s.write(
+        "site/content/nieuws/bezoek/plan.pdf",
+        "%PDF-1.4 page folder",
+    );
+    s.write("site/static/nieuws/bezoek/plan.pdf", "%PDF-1.4 static");
+    let out = bundel_in(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("content/nieuws/bezoek/plan.pdf: error: `static/nieuws/bezoek/plan.pdf` is copied to the same address"),
+        "{err}"
+    );
+    s.remove("site/static/nieuws");
+    let out = bundel_in(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("content/over.md: error: its page at `over/` would replace a copied file: `static/over/index.html` is copied to this address"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sitemap.xml: error: two files for one address: `static/sitemap.xml`"),
+        "{err}"
+    );
+    assert!(!site.join("public").exists(), "nothing was published");
+    s.remove("site/static/over");
+    s.remove("site/static/sitemap.xml");
+    let out = bundel_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

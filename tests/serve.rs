@@ -123,11 +123,15 @@ impl Reply {
 }
 
 fn get(port: u16, path: &str) -> Reply {
+    get_as(port, path, "127.0.0.1")
+}
+
+fn get_as(port: u16, path: &str, host: &str) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(PATIENCE)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -382,6 +386,35 @@ fn drafts_are_previewed_only_when_asked() {
     });
 }
 
+/// A page on another site can point a name of its own at 127.0.0.1 (DNS rebinding) and
+/// read what the preview serves: only requests addressed to this machine are answered.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = news_site();
+    let server = Server::start(&site);
+    let port = server.port;
+    for host in [
+        "evil.example",
+        "127.0.0.1.evil.example:80",
+        "localhost.evil",
+    ] {
+        let r = get_as(port, "/nieuws/webinar/", &format!("{host}:{port}"));
+        assert_eq!(r.status, 403, "{host}: {}", r.body);
+        assert!(!r.body.contains("Eerste versie"), "{host}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            get_as(port, "/nieuws/webinar/", &host).status,
+            200,
+            "{host}"
+        );
+    }
+}
+
 #[test]
 fn a_port_in_use_is_said_clearly() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -393,6 +426,10 @@ fn a_port_in_use_is_said_clearly() {
     assert!(
         err.contains(&format!("port {port} is already in use")),
         "{err}"
+    );
+    assert!(
+        !stdout(&out).contains("Built"),
+        "said before building the site"
     );
 }
 

@@ -18,6 +18,22 @@ pub const EVENTS_PATH: &str = "/__bundel/events";
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 pub fn handle(request: Request, shared: &Shared) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !local_host(host.as_deref()) {
+        // A web page elsewhere can make a browser send requests to a name that resolves to
+        // 127.0.0.1 (DNS rebinding) and read the preview; only local names are answered.
+        let _ = request.respond(
+            Response::from_string(
+                "bundel serve answers only http://127.0.0.1 and http://localhost",
+            )
+            .with_status_code(403),
+        );
+        return;
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(Response::from_string("Method not allowed").with_status_code(405));
         return;
@@ -42,6 +58,22 @@ pub fn handle(request: Request, shared: &Shared) {
         }
     }
     let _ = request.respond(r);
+}
+
+/// Whether a `Host` header names this machine: `127.0.0.1`, `localhost` or `[::1]`, with any
+/// port. HTTP/1.0 clients may send none.
+pub fn local_host(host: Option<&str>) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']')
+            .next()
+            .map(|h| format!("[{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default().to_string()
+    };
+    matches!(name.as_str(), "127.0.0.1" | "localhost" | "[::1]") || name.ends_with(".localhost")
 }
 
 /// A response before it is handed to the HTTP library; plain data, so it can be tested.
@@ -317,6 +349,28 @@ mod tests {
             .find(|h| h.0 == name)
             .map(|h| h.1.as_str())
             .unwrap()
+    }
+
+    #[test]
+    fn only_local_host_names_are_answered() {
+        for ok in [
+            None,
+            Some("127.0.0.1:1111"),
+            Some("localhost"),
+            Some("LOCALHOST:80"),
+            Some("[::1]:1111"),
+            Some("site.localhost:1"),
+        ] {
+            assert!(local_host(ok), "{ok:?}");
+        }
+        for bad in [
+            Some("evil.example"),
+            Some("127.0.0.1.evil.example:1111"),
+            Some("localhost.evil:1"),
+            Some(""),
+        ] {
+            assert!(!local_host(bad), "{bad:?}");
+        }
     }
 
     #[test]

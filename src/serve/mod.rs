@@ -162,6 +162,8 @@ pub fn run(options: &Options) -> Result<(), String> {
         .unwrap_or_else(|| "/".into());
     let language = config.map(|c| c.language).unwrap_or_else(|| "nl".into());
 
+    // A port in use is known before the first build, which can take a while.
+    let listener = bind(options.port)?;
     let mut builder = Builder::new(&site_dir, options.drafts);
     let first = builder.full();
     let errors = match &first.result {
@@ -204,7 +206,6 @@ pub fn run(options: &Options) -> Result<(), String> {
         script: Arc::new(http::script(&base_path)),
     };
 
-    let listener = bind(options.port)?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)

@@ -23,7 +23,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::figures::{self, BlockEnv, FigureRef, Numbering};
 use crate::images::Images;
 use crate::markdown::{self, Doc, FencedBlock, Hooks};
-use crate::output::{Sink, Staging};
+use crate::output::{Sink, Staging, Target};
 use crate::pdf;
 use crate::search;
 use crate::templates::theme::StaticSource;
@@ -71,7 +71,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         .clone()
         .unwrap_or_else(|| site_dir.join("public"));
     if !options.write {
-        let files = render_site(site_dir, &Sink::Discard)?;
+        let files = render_site(site_dir, &Sink::new(Target::Discard))?;
         return Ok(report(files, start, output_dir));
     }
     // Nothing is touched before the output folder is known to be safe to replace.
@@ -97,7 +97,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
             .with_hint("check that the folder is writable, or choose another with --output")
     })?;
-    let files = render_site_from(site_dir, &Sink::Disk(&staging), None, None, engine.as_ref())?;
+    let files = render_site_from(
+        site_dir,
+        &Sink::new(Target::Disk(&staging)),
+        None,
+        None,
+        engine.as_ref(),
+    )?;
     let warning = staging
         .commit()
         .map_err(|(message, hint)| Diagnostic::file(&output_dir, message).with_hint(hint))?;
@@ -113,7 +119,7 @@ pub fn build_in_memory(
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
     let start = Instant::now();
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let counts = render_site(site_dir, &Sink::Memory(&files))?;
+    let counts = render_site(site_dir, &Sink::new(Target::Memory(&files)))?;
     let files = files.into_inner().expect("output map");
     Ok((report(counts, start, PathBuf::new()), files))
 }
@@ -130,7 +136,13 @@ pub fn render_in_memory(
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
     let start = Instant::now();
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let counts = render_site_from(site_dir, &Sink::Memory(&files), Some(content), only, None)?;
+    let counts = render_site_from(
+        site_dir,
+        &Sink::new(Target::Memory(&files)),
+        Some(content),
+        only,
+        None,
+    )?;
     let files = files.into_inner().expect("output map");
     Ok((report(counts, start, PathBuf::new()), files))
 }
@@ -192,7 +204,7 @@ fn render_site_from(
     let links = LinkIndex::new(&inputs.content);
     // Images are encoded whenever files are written; the search index only for a whole site
     // on disk (`bundel build`): `serve` and `check` would pay for it on every render.
-    let writing = !matches!(sink, Sink::Discard);
+    let writing = !matches!(sink.target, Target::Discard);
     let images = Images::new(
         site_dir,
         &inputs.static_files,
@@ -201,14 +213,14 @@ fn render_site_from(
         writing,
     );
     let search_on = inputs.config.search_enabled(inputs.content.pages.len());
-    if !search_on && inputs.config.search.is_none() && matches!(sink, Sink::Disk(_)) {
+    if !search_on && inputs.config.search.is_none() && matches!(sink.target, Target::Disk(_)) {
         eprintln!(
             "note: no search index for {} pages (it would take about {} s); add `search: true` to site.yaml to build it anyway",
             inputs.content.pages.len(),
             inputs.content.pages.len() * 3 / 1000
         );
     }
-    let indexer = (search_on && matches!(sink, Sink::Disk(_)) && only.is_none())
+    let indexer = (search_on && matches!(sink.target, Target::Disk(_)) && only.is_none())
         .then(|| search::Indexer::new(&inputs.config.language));
     let rendered = render_markdown(&inputs, &links, wanted.as_deref().unwrap_or(&docs), &images)?;
     // Before the pages: PDFs are printed from the written pages, with their images.
@@ -243,10 +255,17 @@ fn render_site_from(
         })
         .flatten()
         .collect();
-    print_warnings(inputs.theme.warnings.iter().cloned().filter(|w| {
-        let stem = w.file.file_stem().map(|s| s.to_string_lossy().into_owned());
-        !stem.is_some_and(|s| layouts_asked.contains(&s))
-    }));
+    print_warnings(
+        inputs
+            .theme
+            .warnings
+            .iter()
+            .filter(|w| {
+                let stem = w.file.file_stem().map(|s| s.to_string_lossy().into_owned());
+                !stem.is_some_and(|s| layouts_asked.contains(&s))
+            })
+            .cloned(),
+    );
     // Cache files unused by a partial render may still be needed by the rest of the site.
     let prune = only.is_none();
     files += images.write(sink, prune).map_err(Diagnostics::from)?;
@@ -1129,7 +1148,18 @@ fn render_pages(
             .map_err(|e| blame_front_matter(e, site_dir, page))?;
         let html = relativize(&html, &root_for(&page.path));
         sink.write(&format!("{}index.html", page.path), html.as_bytes())
-            .map_err(|e| write_error(&page.path, e))?;
+            .map_err(|e| match e.kind() {
+                // Named at the page's own file: that is where the address comes from.
+                std::io::ErrorKind::AlreadyExists => Diagnostic::file(
+                    &page.source,
+                    format!(
+                        "its page at `{}` would replace a copied file: {e}",
+                        page.path
+                    ),
+                )
+                .with_hint("give the page another address with `slug:`, or move the copied file"),
+                _ => write_error(&page.path, e),
+            })?;
         if let Some(ix) = indexer {
             ix.add(&page.path, html);
         }
@@ -1189,6 +1219,7 @@ fn render_pages(
             .zip(&jobs)
             .map(|(p, j)| (p.source.as_path(), j.clone()))
             .collect();
+        pdfs_unclaimed(sink, dir, &sourced)?;
         print_pdfs(engine, &sourced)?;
         let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
@@ -1279,9 +1310,10 @@ fn render_pages(
     // Feeds, sitemap, robots.txt.
     for (_, spec) in &feeds {
         let xml = feeds::atom(spec, content, config, &|p| rendered[p].html.clone());
-        sink.write(&spec.path, xml.as_bytes())
-            .map_err(|e| write_error(&spec.path, e))?;
-        files += 1;
+        match sink.write(&spec.path, xml.as_bytes()) {
+            Ok(()) => files += 1,
+            Err(e) => errors.push(write_error(&spec.path, e)),
+        }
     }
     let mut entries: Vec<(String, Option<chrono::NaiveDateTime>)> = content
         .pages
@@ -1294,10 +1326,12 @@ fn render_pages(
             .map(|l| (l.path.clone(), None)),
     );
     entries.sort();
-    sink.write("sitemap.xml", feeds::sitemap(config, &entries).as_bytes())
-        .map_err(|e| write_error("sitemap.xml", e))?;
-    sink.write("robots.txt", feeds::robots(config).as_bytes())
-        .map_err(|e| write_error("robots.txt", e))?;
+    if let Err(e) = sink.write("sitemap.xml", feeds::sitemap(config, &entries).as_bytes()) {
+        errors.push(write_error("sitemap.xml", e));
+    }
+    if let Err(e) = sink.write("robots.txt", feeds::robots(config).as_bytes()) {
+        errors.push(write_error("robots.txt", e));
+    }
     files += 2;
 
     // The search page, unless the site has its own page at that address.
@@ -1328,8 +1362,9 @@ fn render_pages(
         match templates.render("search.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &root_for(search_path));
-                sink.write(&format!("{search_path}index.html"), html.as_bytes())
-                    .map_err(|e| write_error(search_path, e))?;
+                if let Err(e) = sink.write(&format!("{search_path}index.html"), html.as_bytes()) {
+                    errors.push(write_error(search_path, e));
+                }
                 files += 1;
             }
             Err(e) => errors.push(e),
@@ -1361,8 +1396,9 @@ fn render_pages(
         match templates.render("404.html", &ctx) {
             Ok(html) => {
                 let html = relativize(&html, &config.base_path());
-                sink.write("404.html", html.as_bytes())
-                    .map_err(|e| write_error("404.html", e))?;
+                if let Err(e) = sink.write("404.html", html.as_bytes()) {
+                    errors.push(write_error("404.html", e));
+                }
                 files += 1;
             }
             Err(e) => errors.push(e),
@@ -1481,36 +1517,60 @@ struct PrintPart<'a> {
 /// page's assets. Returns the number of files.
 fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, Diagnostics> {
     let content = &inputs.content;
-    let mut copies: BTreeMap<String, StaticSource> = BTreeMap::new();
+    // Output path -> (what is copied, the file it is in the site's terms).
+    let mut copies: BTreeMap<String, (StaticSource, PathBuf)> = BTreeMap::new();
     for f in &inputs.theme.static_files {
-        let src = match &f.source {
-            StaticSource::Disk(p) => StaticSource::Disk(p.clone()),
-            StaticSource::Embedded(b) => StaticSource::Embedded(b),
+        let (src, owner) = match &f.source {
+            StaticSource::Disk(p) => (
+                StaticSource::Disk(p.clone()),
+                p.strip_prefix(site_dir).unwrap_or(p).to_path_buf(),
+            ),
+            StaticSource::Embedded(b) => (
+                StaticSource::Embedded(b),
+                Path::new("themes/default/static").join(&f.rel),
+            ),
         };
-        copies.insert(slash(&f.rel), src);
+        copies.insert(slash(&f.rel), (src, owner));
     }
+    // The site's own files replace the theme's of the same name: that is what they are for.
     for (rel, file) in &inputs.static_files {
-        copies.insert(rel.clone(), StaticSource::Disk(file.clone()));
+        let owner = Path::new("static").join(rel);
+        copies.insert(rel.clone(), (StaticSource::Disk(file.clone()), owner));
     }
+    let mut errors = Diagnostics::new();
     for page in &content.pages {
         for asset in &page.assets {
+            let rel = links::asset_path(page, asset);
+            if let Some((_, other)) = copies.get(&rel).filter(|(_, o)| o.starts_with("static")) {
+                errors.push(
+                    Diagnostic::file(
+                        asset,
+                        format!(
+                            "`{}` is copied to the same address, `{rel}`",
+                            other.display()
+                        ),
+                    )
+                    .with_hint("rename one of the two files, or remove the one that is not needed"),
+                );
+                continue;
+            }
             copies.insert(
-                links::asset_path(page, asset),
-                StaticSource::Disk(site_dir.join(asset)),
+                rel,
+                (StaticSource::Disk(site_dir.join(asset)), asset.clone()),
             );
         }
     }
+    errors.take_result()?;
     let results: Vec<Result<(), Diagnostic>> = copies
         .par_iter()
-        .map(|(rel, src)| {
+        .map(|(rel, (src, owner))| {
             match src {
-                StaticSource::Disk(p) => sink.copy(rel, p),
-                StaticSource::Embedded(b) => sink.write(rel, b),
+                StaticSource::Disk(p) => sink.copy_site_file(rel, p, owner),
+                StaticSource::Embedded(b) => sink.write_theme_file(rel, b, owner),
             }
             .map_err(|e| write_error(rel, e))
         })
         .collect();
-    let mut errors = Diagnostics::new();
     for r in results {
         if let Err(e) = r {
             errors.push(e);
@@ -1518,6 +1578,32 @@ fn copy_static(site_dir: &Path, inputs: &Inputs, sink: &Sink) -> Result<usize, D
     }
     errors.into_result()?;
     Ok(copies.len())
+}
+
+/// A PDF is printed straight into the output folder: one at the address of a copied site
+/// file would replace it.
+fn pdfs_unclaimed(
+    sink: &Sink,
+    dir: &Path,
+    jobs: &[(&Path, pdf::PdfJob)],
+) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::new();
+    for (source, job) in jobs {
+        let rel = slash(job.pdf.strip_prefix(dir).unwrap_or(&job.pdf));
+        if let Some(owner) = sink.claimed(&rel) {
+            errors.push(
+                Diagnostic::file(
+                    source,
+                    format!(
+                        "its PDF `{rel}` would replace `{}`, copied to the same address",
+                        owner.display()
+                    ),
+                )
+                .with_hint("rename or move that file, or give the page another title or `slug:`"),
+            );
+        }
+    }
+    errors.into_result()
 }
 
 /// Prints the PDFs, each paired with the content file it comes from, so a failure names
@@ -1553,6 +1639,12 @@ fn print_pdfs(engine: &pdf::Engine, jobs: &[(&Path, pdf::PdfJob)]) -> Result<(),
 }
 
 fn write_error(rel: &str, e: std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        return Diagnostic::file(rel, format!("two files for one address: {e}")).with_hint(
+            "rename or move the copied file (in `static/` or the page's folder), or give the \
+             page another address with `slug:`",
+        );
+    }
     Diagnostic::file(rel, format!("cannot write: {e}"))
         .with_hint("check free disk space and permissions of the output folder")
 }

@@ -262,6 +262,7 @@ mod tests {
 
     fn tpl(src: &str) -> Templates {
         let theme = Theme {
+            warnings: Vec::new(),
             name: "t".into(),
             templates: vec![theme::TemplateFile {
                 name: "x.html".into(),
@@ -292,6 +293,7 @@ mod tests {
     #[test]
     fn errors_point_into_the_template() {
         let theme = Theme {
+            warnings: Vec::new(),
             name: "t".into(),
             templates: vec![theme::TemplateFile {
                 name: "x.html".into(),
