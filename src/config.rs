@@ -412,6 +412,29 @@ pub fn yaml_error(file: &Path, e: &serde_yaml::Error, line_offset: usize) -> Dia
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
+    // serde_yaml's words for a whole number it cannot hold ("invalid type: integer `1e30` as
+    // u128, expected any YAML value") mean nothing to a reader.
+    if let Some(i) = msg
+        .find("invalid type: integer ")
+        .filter(|_| msg.contains(" as u128"))
+    {
+        let number = msg[i..].split('`').nth(1).unwrap_or("");
+        let key = msg[..i].trim_end_matches(": ");
+        let place = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key}: ")
+        };
+        return Diagnostic::new(
+            file,
+            line,
+            col,
+            format!("{place}the number `{number}` has too many digits to be used as a number"),
+        )
+        .with_hint(format!(
+            "a code or label that only looks like a number goes in quotes: `\"{number}\"`"
+        ));
+    }
     Diagnostic::new(file, line, col, format!("invalid YAML: {msg}")).with_hint(yaml_hint(&msg))
 }
 
