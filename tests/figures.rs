@@ -173,9 +173,11 @@ fn tables_format_dutch_numbers_with_totals_and_scope() {
     // sorted by deelnemers, descending; thousands with a dot; a missing value explained
     assert_eq!(body[0], "Graafschap College 14 37 51 6.291");
     assert_eq!(body[2], "Aventus 1 –geen gegevens –geen gegevens 590");
+    // mbo2 and totaal have a missing cell (Aventus): a sum of the others would be too low,
+    // so their totals stay empty.
     assert_eq!(
         rows(&doc, "#tbl-instellingen tfoot tr"),
-        ["Totaal 16 41 56 7.777"]
+        ["Totaal 16   7.777"]
     );
     assert_eq!(
         attrs(&doc, "#tbl-instellingen tbody td.num", "class").len(),

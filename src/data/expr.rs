@@ -16,6 +16,30 @@ pub(super) enum Expr {
 }
 
 impl Expr {
+    /// The same formula reading its columns from a list of their own (`Col(i)` becomes
+    /// the i-th distinct column it reads), and the names of those columns.
+    pub fn by_position(&self, name_of: impl Fn(usize) -> String) -> (Expr, Vec<String>) {
+        fn walk(e: &Expr, seen: &mut Vec<usize>) -> Expr {
+            match e {
+                Expr::Num(v) => Expr::Num(*v),
+                Expr::Col(j) => {
+                    let i = seen.iter().position(|s| s == j).unwrap_or_else(|| {
+                        seen.push(*j);
+                        seen.len() - 1
+                    });
+                    Expr::Col(i)
+                }
+                Expr::Neg(a) => Expr::Neg(Box::new(walk(a, seen))),
+                Expr::Bin(op, a, b) => {
+                    Expr::Bin(*op, Box::new(walk(a, seen)), Box::new(walk(b, seen)))
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        let e = walk(self, &mut seen);
+        (e, seen.into_iter().map(name_of).collect())
+    }
+
     pub fn eval(&self, cells: &[Cell]) -> Option<f64> {
         let v = match self {
             Expr::Num(v) => *v,

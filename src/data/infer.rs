@@ -575,6 +575,11 @@ pub(super) fn build(
             let rc = &raw.rows[i].cells[j];
             let text = rc.text.trim();
             let cell = match (kind, shape) {
+                (ColumnKind::Number | ColumnKind::Percent, Shape::Missing)
+                    if text.is_empty() && meta.empty_is_zero(&column.name) =>
+                {
+                    Some(Cell::Number(0.0))
+                }
                 (_, Shape::Missing) => Some(Cell::Missing),
                 (ColumnKind::Text, _) | (_, Shape::TotalLabel) => {
                     Some(Cell::Text(text.to_string()))
@@ -635,6 +640,7 @@ pub(super) fn build(
             kind,
             line: c.line,
             col: c.col,
+            derived: None,
         })
         .collect();
     let rows = raw

@@ -17,6 +17,17 @@ pub(super) struct Meta {
     pub encoding: Option<String>,
     pub header_line: Option<usize>,
     pub columns: Vec<ColumnOverride>,
+    /// What an empty cell means: missing (the default), or 0 in these columns (count
+    /// tables print no number where there were no cases).
+    pub empty_zero: EmptyZero,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) enum EmptyZero {
+    #[default]
+    Nowhere,
+    Everywhere,
+    In(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +47,7 @@ struct RawMeta {
     encoding: Option<String>,
     header_line: Option<usize>,
     columns: Option<BTreeMap<String, ColumnKind>>,
+    empty: Option<serde_yaml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -128,10 +140,49 @@ impl Meta {
             });
         }
         meta.columns.sort_by_key(|c| (c.line, c.col));
+        if let Some(empty) = &raw.empty {
+            let zero = |v: &serde_yaml::Value| match v {
+                serde_yaml::Value::Number(n) if n.as_f64() == Some(0.0) => Some(true),
+                serde_yaml::Value::String(s) if s == "missing" || s == "ontbrekend" => Some(false),
+                _ => None,
+            };
+            let bad = || {
+                let (l, c) = at("empty");
+                Diagnostic::new(file, l, c, "`empty` must be `0`, `missing` or a list of columns and `0`")
+                    .with_hint("`empty: 0` when an empty cell means 0 in every number column; `empty: {mbo1: 0, mbo2: 0}` for some columns; `missing` (the default) when it means not known")
+            };
+            match empty {
+                serde_yaml::Value::Mapping(m) => {
+                    let mut cols = Vec::new();
+                    for (k, v) in m {
+                        match (k.as_str(), zero(v)) {
+                            (Some(k), Some(true)) => cols.push(k.to_string()),
+                            (Some(_), Some(false)) => {}
+                            _ => diags.push(bad()),
+                        }
+                    }
+                    meta.empty_zero = EmptyZero::In(cols);
+                }
+                v => match zero(v) {
+                    Some(true) => meta.empty_zero = EmptyZero::Everywhere,
+                    Some(false) => {}
+                    None => diags.push(bad()),
+                },
+            }
+        }
         if diags.is_empty() {
             Ok(meta)
         } else {
             Err(diags)
+        }
+    }
+
+    /// Whether an empty cell of this column is the number 0.
+    pub fn empty_is_zero(&self, column: &str) -> bool {
+        match &self.empty_zero {
+            EmptyZero::Nowhere => false,
+            EmptyZero::Everywhere => true,
+            EmptyZero::In(cols) => cols.iter().any(|c| c == column),
         }
     }
 
@@ -171,8 +222,8 @@ impl Meta {
 }
 
 const HELP: &str =
-    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line` and `columns` \
-(kinds: number, percent, text, date, schoolyear)";
+    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line`, `empty` (`0` or \
+`missing`) and `columns` (kinds: number, percent, text, date, schoolyear)";
 
 /// A serde_yaml error as a diagnostic at the position it reports.
 pub(super) fn yaml_error(e: &serde_yaml::Error, file: &Path) -> Diagnostic {

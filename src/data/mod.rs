@@ -80,6 +80,30 @@ pub struct Column {
     /// 1-based position of the header cell; 0 when unknown (derived columns, some YAML).
     pub line: usize,
     pub col: usize,
+    /// For a column made by `derive`: its formula, so that its total is the formula applied
+    /// to the totals of its inputs (130 / 9.435 = 1,4%), never a sum of its values.
+    pub derived: Option<Derived>,
+}
+
+/// A `derive` formula over named columns; survives selecting and reordering columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    expr: expr::Expr,
+    /// The columns the formula reads, by name; `Col(i)` in `expr` is `inputs[i]`.
+    inputs: Vec<String>,
+}
+
+/// What a totals row shows for one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Total {
+    Value(f64),
+    /// Percentages, rates, ranks, years, text: adding them up means nothing.
+    NotSummable,
+    /// Some cells are empty or unknown, so any sum would be too low.
+    Incomplete {
+        missing: usize,
+        of: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -480,7 +504,7 @@ fn split_extension(name: &str) -> (&str, Option<String>) {
 }
 
 /// The override sidecar path for a data file: `data/x.meta.yaml` for `data/x.csv`.
-fn sidecar_path(source: &Path) -> String {
+pub fn sidecar_path(source: &Path) -> String {
     source.with_extension("meta.yaml").display().to_string()
 }
 

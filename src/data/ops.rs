@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_yaml::Value;
 
 use super::infer::{is_total_label, parse_date, parse_number_lenient, school_year_start};
-use super::{expr, quoted_list, suggest, Cell, Column, ColumnKind, DataTable, Row};
+use super::{expr, quoted_list, suggest, Cell, Column, ColumnKind, DataTable, Derived, Row, Total};
 use crate::diagnostic::Diagnostic;
 use crate::locale::decimals_needed;
 
@@ -365,12 +365,25 @@ impl DataTable {
         };
         let e =
             expr::parse(expression, &mut resolve).map_err(|m| format!("in `{expression}`: {m}"))?;
+        let (by_name, inputs) = e.by_position(|j| self.columns[j].name.clone());
         let mut t = self.clone();
+        // `Potentieel vsv (%)`, `percentage`: the formula gives percent units (`* 100`).
+        let lower = name.to_lowercase();
+        let kind =
+            if lower.contains('%') || lower.ends_with("percentage") || lower.ends_with("procent") {
+                ColumnKind::Percent
+            } else {
+                ColumnKind::Number
+            };
         t.columns.push(Column {
             name: name.to_string(),
-            kind: ColumnKind::Number,
+            kind,
             line: 0,
             col: 0,
+            derived: Some(Derived {
+                expr: by_name,
+                inputs,
+            }),
         });
         for row in &mut t.rows {
             let v = e.eval(&row.cells);
@@ -395,6 +408,54 @@ impl DataTable {
             .filter(|(i, _)| Some(*i) != totals)
             .filter_map(|(_, r)| r.cells[j].as_f64());
         values.fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+    }
+
+    /// The totals row's value for a column: the sum of a count column when every cell is
+    /// known; for a derived column its formula applied to the totals of its inputs; nothing
+    /// for percentages and rates.
+    pub fn column_total(&self, col: &str) -> Total {
+        self.total_of(col, 0)
+    }
+
+    fn total_of(&self, col: &str, depth: usize) -> Total {
+        let Some(j) = self.column_index(col) else {
+            return Total::NotSummable;
+        };
+        let column = &self.columns[j];
+        if let Some(d) = &column.derived {
+            if depth > 16 {
+                return Total::NotSummable;
+            }
+            let mut cells = Vec::with_capacity(d.inputs.len());
+            for input in &d.inputs {
+                match self.total_of(input, depth + 1) {
+                    Total::Value(v) => cells.push(Cell::Number(v)),
+                    other => return other,
+                }
+            }
+            return d.expr.eval(&cells).map_or(Total::NotSummable, Total::Value);
+        }
+        if column.kind != ColumnKind::Number || is_rate_name(&column.name) {
+            return Total::NotSummable;
+        }
+        let totals = self.totals_row_index();
+        let mut sum = 0.0;
+        let (mut missing, mut of) = (0, 0);
+        for (i, row) in self.rows.iter().enumerate() {
+            if Some(i) == totals {
+                continue;
+            }
+            of += 1;
+            match row.cells[j].as_f64() {
+                Some(v) => sum += v,
+                None => missing += 1,
+            }
+        }
+        if of == 0 || missing > 0 {
+            Total::Incomplete { missing, of }
+        } else {
+            Total::Value(sum)
+        }
     }
 
     /// Compares each number column's value in the totals row with the sum of the other

@@ -86,6 +86,8 @@ pub struct BlockEnv<'a> {
     pub palette: &'a [String],
     pub numbering: &'a mut Numbering,
     pub refs: &'a mut Vec<FigureRef>,
+    /// What is worth saying but does not stop the build (a totals cell left empty).
+    pub warnings: &'a mut Vec<Diagnostic>,
     /// Rows every block on this page is limited to (a generated factsheet's region and
     /// year), as YAML `where` conditions applied before the block's own.
     pub scope: Option<&'a serde_yaml::Value>,

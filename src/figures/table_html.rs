@@ -6,7 +6,7 @@ use serde_yaml::Value;
 use super::fields::{parse_yaml, scalar, Fields};
 use super::prepare::{label, prepare};
 use super::{check_id, esc, notes_and_source, register, BlockEnv, FigureKind, Words};
-use crate::data::{Cell, ColumnKind, DataTable};
+use crate::data::{Cell, ColumnKind, DataTable, Total};
 use crate::diagnostic::Diagnostic;
 use crate::locale::{decimals_needed, Lang};
 use crate::markdown::FencedBlock;
@@ -244,17 +244,51 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         html.push_str("</tr>\n</tfoot>\n");
     } else if total.is_some() {
         html.push_str("<tfoot>\n<tr>");
+        let mut incomplete = Vec::new();
         for (i, col) in cols.iter().enumerate() {
+            let name = &table.columns[col.index].name;
             if i == 0 {
                 html.push_str(&format!("<th scope=\"row\">{}</th>", words.total));
-            } else if col.numeric && !col.percent {
-                let sum = table.column_sum(&table.columns[col.index].name);
-                html.push_str(&format_cell(sum, col.decimals, false, env.lang, &words));
-            } else {
-                html.push_str("<td></td>");
+                continue;
+            }
+            match table.column_total(name) {
+                // A derived percentage (`aandeel`) is the formula over the totals: 1,4%.
+                Total::Value(v) if col.numeric => {
+                    html.push_str(&format_cell(
+                        Some(v),
+                        col.decimals,
+                        col.percent,
+                        env.lang,
+                        &words,
+                    ));
+                }
+                Total::Incomplete { missing, of } if col.numeric => {
+                    incomplete.push(format!("`{}` ({missing} of {of} cells empty)", col.label));
+                    html.push_str("<td></td>");
+                }
+                _ => html.push_str("<td></td>"),
             }
         }
         html.push_str("</tr>\n</tfoot>\n");
+        if !incomplete.is_empty() {
+            let (l, c) = key_line(block, "total");
+            env.warnings.push(
+                Diagnostic::new(
+                    env.file,
+                    l,
+                    c,
+                    format!(
+                        "the totals row of “{title}” leaves {} empty: those columns have empty or unknown cells, so a sum would be too low",
+                        incomplete.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "if an empty cell means 0 in `{}` (a table of counts), write `empty: 0` in `{}`",
+                    table.source.display(),
+                    crate::data::sidecar_path(&table.source)
+                )),
+            );
+        }
     }
     html.push_str("</table>\n</div>\n");
     if any_marked && !notes.iter().any(|n| n.starts_with(&mark_symbol)) {

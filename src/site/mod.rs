@@ -606,8 +606,10 @@ fn render_body(
     let scope = page.generated.as_ref().map(crate::generate::scope);
     let period = page.generated.as_ref().and_then(|g| g.period.clone());
     let refs = &mut state.refs;
+    let block_warnings = &mut state.warnings;
     let mut block = |b: &FencedBlock| -> Result<Option<String>, Vec<Diagnostic>> {
         let mut env = BlockEnv {
+            warnings: &mut *block_warnings,
             data: &shared.inputs.data,
             lang: shared.options.lang,
             file: body.file,

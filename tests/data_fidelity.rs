@@ -1,0 +1,203 @@
+//! Tables that match the published report, from files typed the way reports print them:
+//! blanks where an institution had no cases, a row-total column and a ratio column.
+
+mod common;
+
+use std::path::Path;
+
+use bundel::data::{DataTable, Total};
+use common::*;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// The report's Tabel 2.4 as a Dutch Excel saves it: semicolons, a byte-order mark, and
+/// empty cells where the reference file has 0.
+fn tabel_2_4_csv() -> String {
+    let reference = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../shared/reference/figures/uitschrijvingen-zonder-sk-per-instelling-2021-2022.csv",
+    ))
+    .or_else(|_| {
+        std::fs::read_to_string(
+            "/work/shared/reference/figures/uitschrijvingen-zonder-sk-per-instelling-2021-2022.csv",
+        )
+    })
+    .unwrap_or_else(|_| REFERENCE_2_4.to_string());
+    let mut out = String::from("\u{feff}instelling;mbo 1;mbo 2;mbo 3;mbo 4;deelnemers\r\n");
+    for line in reference.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let counts: Vec<&str> = cells[1..5]
+            .iter()
+            .map(|c| if *c == "0" { "" } else { c })
+            .collect();
+        out.push_str(&format!(
+            "{};{};{}\r\n",
+            cells[0],
+            counts.join(";"),
+            cells[5]
+        ));
+    }
+    out
+}
+
+/// The reference figures (DUO, Meten is Weten), for machines without `../shared`.
+const REFERENCE_2_4: &str = "instelling,mbo1,mbo2,mbo3,mbo4,deelnemers
+Aeres VMBO en Aeres MBO,0,0,0,1,135
+Deltion College,0,1,0,1,61
+Regionaal Opleidingen Centrum A12,0,1,0,0,99
+Regionaal Opleidingen Centrum Graafschap College,14,37,15,25,6291
+Regionaal Opleidingen Centrum Nijmegen e.o.,0,0,1,1,64
+Regionaal Opleidingen Centrum Rijn IJssel,1,4,2,10,896
+Regionaal Opleidingen Centrum Tilburg,0,1,0,0,20
+Regionaal Opleidingen Centrum Twente,0,1,2,3,642
+Stg ROC Summa College,0,0,0,1,3
+Stichting Regionaal Opleidingen Centrum AVENTUS,1,2,0,1,590
+Yuverta,0,0,0,1,97
+Zone.college,0,0,2,1,537
+";
+
+const TABLE_2_4: &str = "---
+title: Uitval
+---
+```table
+data: tabel-2-4
+title: Uitschrijvingen zonder startkwalificatie per mbo-instelling
+derive: {Totaal: \"`mbo 1` + `mbo 2` + `mbo 3` + `mbo 4`\", \"Potentieel vsv (%)\": \"Totaal / deelnemers * 100\"}
+columns: [instelling, mbo 1, mbo 2, mbo 3, mbo 4, Totaal, deelnemers, Potentieel vsv (%)]
+decimals: {Potentieel vsv (%): 1}
+total: sum
+```
+";
+
+fn footer(site: &Site) -> Vec<String> {
+    let doc = site.html("uitval/index.html");
+    texts(&doc, "tfoot td, tfoot th")
+}
+
+#[test]
+fn tabel_2_4_totals_match_the_report_from_a_file_with_blanks() {
+    let site = Site::new();
+    site.write_bytes("data/tabel-2-4.csv", tabel_2_4_csv().as_bytes());
+    site.write("data/tabel-2-4.meta.yaml", "empty: 0\n");
+    site.write("content/uitval.md", TABLE_2_4);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        footer(&site),
+        ["Totaal", "16", "47", "22", "45", "130", "9.435", "1,4%"],
+        "the report's totals row"
+    );
+    let doc = site.html("uitval/index.html");
+    let body = rows(&doc, "tbody tr");
+    assert_eq!(
+        body[3],
+        "Regionaal Opleidingen Centrum Graafschap College 14 37 15 25 91 6.291 1,4%"
+    );
+    assert_eq!(body[0], "Aeres VMBO en Aeres MBO 0 0 0 1 1 135 0,7%");
+}
+
+/// Without being told that a blank means 0, a blank is not known: no total may be made from
+/// the cells that happen to be filled in (108 instead of 130), and a percentage is never
+/// added up (3,3 instead of 1,4%). The build says why the cells are empty and what to write.
+#[test]
+fn blanks_of_unknown_meaning_give_no_wrong_total_and_a_warning() {
+    let site = Site::new();
+    site.write_bytes("data/tabel-2-4.csv", tabel_2_4_csv().as_bytes());
+    site.write("content/uitval.md", TABLE_2_4);
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let totals = footer(&site);
+    assert_eq!(
+        totals,
+        ["Totaal", "", "", "", "", "", "9.435", ""],
+        "{totals:?}"
+    );
+    assert!(
+        err.contains("content/uitval.md:10:1: warning: the totals row of “Uitschrijvingen zonder startkwalificatie per mbo-instelling” leaves `mbo 1` (9 of 12 cells empty)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("write `empty: 0` in `data/tabel-2-4.meta.yaml`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wrong_empty_setting_is_a_located_error() {
+    let site = Site::new();
+    site.write_bytes("data/tabel-2-4.csv", tabel_2_4_csv().as_bytes());
+    site.write("data/tabel-2-4.meta.yaml", "decimal: \",\"\nempty: nul\n");
+    site.write("content/uitval.md", TABLE_2_4);
+    let out = site.bundel(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("data/tabel-2-4.meta.yaml:2:1: error: `empty` must be `0`, `missing`"),
+        "{err}"
+    );
+}
+
+fn runner() -> TestRunner {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    TestRunner::new_with_rng(
+        Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]),
+    )
+}
+
+/// Totals rows, for random count tables with blanks: with `empty` unknown a column with a
+/// blank has no total; counts add up to the sum of their cells; a derived ratio's total is
+/// the ratio of the totals; a percentage column is never added up.
+#[test]
+fn totals_are_sums_of_counts_and_ratios_of_totals() {
+    let row = (
+        prop::option::weighted(0.8, 0u32..5000),
+        prop::option::weighted(0.9, 1u32..20000),
+        0u32..100,
+    );
+    let mut r = runner();
+    r.run(&prop::collection::vec(row, 1..25), |rows| {
+        // A column with no number at all is a text column: nothing to total.
+        prop_assume!(rows.iter().any(|r| r.0.is_some()) && rows.iter().any(|r| r.1.is_some()));
+        let mut csv = String::from("regio,aantal,deelnemers,aandeel\n");
+        for (i, (a, d, p)) in rows.iter().enumerate() {
+            let cell = |v: &Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+            csv.push_str(&format!("R{i},{},{},{p}%\n", cell(a), cell(d)));
+        }
+        let t = DataTable::from_csv("t", Path::new("data/t.csv"), csv.as_bytes()).unwrap();
+        let t = t.derive("ratio", "aantal / deelnemers * 100").unwrap();
+        let known = |v: &[Option<u32>]| -> Option<f64> {
+            v.iter().map(|x| x.map(f64::from)).sum::<Option<f64>>()
+        };
+        let aantal: Vec<Option<u32>> = rows.iter().map(|r| r.0).collect();
+        let deelnemers: Vec<Option<u32>> = rows.iter().map(|r| r.1).collect();
+        match (known(&aantal), t.column_total("aantal")) {
+            (Some(sum), Total::Value(v)) => prop_assert_eq!(v, sum),
+            (None, Total::Incomplete { missing, of }) => {
+                prop_assert_eq!(missing, aantal.iter().filter(|a| a.is_none()).count());
+                prop_assert_eq!(of, rows.len());
+            }
+            (expected, got) => prop_assert!(false, "{expected:?} vs {got:?}"),
+        }
+        prop_assert_eq!(t.column_total("aandeel"), Total::NotSummable);
+        match (known(&aantal), known(&deelnemers), t.column_total("ratio")) {
+            (Some(a), Some(d), Total::Value(v)) => {
+                prop_assert!((v - a / d * 100.0).abs() < 1e-9, "{v} vs {}", a / d * 100.0)
+            }
+            (Some(_), Some(_), got) => prop_assert!(false, "ratio total missing: {got:?}"),
+            (_, _, Total::Value(v)) => {
+                prop_assert!(false, "a ratio total {v} from incomplete columns")
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+    .unwrap();
+}
