@@ -328,10 +328,10 @@ fn generate_section(
             let cell = &row.cells[c];
             row_map.insert(
                 Value::String(name.clone()),
-                match cell {
-                    Cell::Number(v) => Value::from(*v),
-                    Cell::Missing => Value::Null,
-                    other => Value::String(cell_text(other)),
+                match (cell, cell.as_f64()) {
+                    (_, Some(v)) => Value::from(v),
+                    (c, None) if c.is_missing() => Value::Null,
+                    (other, None) => Value::String(cell_text(other)),
                 },
             );
             // Only text: a number written into the page would need its unit and decimals,
@@ -343,12 +343,15 @@ fn generate_section(
         extra.insert("row".into(), Value::Mapping(row_map));
         // Without a `figure:` setting the listings link the word "factsheet" instead.
         let figure_text = match figure {
-            Some((c, pct, decimals)) => match &table.rows[rows[0]].cells[c] {
-                Cell::Number(v) if pct => lang.percent(*v, decimals),
-                Cell::Number(v) => lang.number(*v, decimals),
-                Cell::Missing => "–".to_string(),
-                other => cell_text(other),
-            },
+            Some((c, pct, decimals)) => {
+                let cell = &table.rows[rows[0]].cells[c];
+                match cell.as_f64() {
+                    Some(v) if pct => lang.percent(v, decimals),
+                    Some(v) => lang.number(v, decimals),
+                    None if cell.is_missing() => "–".to_string(),
+                    None => cell_text(cell),
+                }
+            }
             None => String::new(),
         };
         extra.insert("figure".into(), Value::String(figure_text));
@@ -762,6 +765,7 @@ fn cell_text(cell: &Cell) -> String {
         Cell::Number(v) => format!("{v}"),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::Missing => String::new(),
+        Cell::Special(_) => cell.as_f64().map(|v| format!("{v}")).unwrap_or_default(),
     }
 }
 

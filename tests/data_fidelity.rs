@@ -113,7 +113,7 @@ fn blanks_of_unknown_meaning_give_no_wrong_total_and_a_warning() {
         "{totals:?}"
     );
     assert!(
-        err.contains("content/uitval.md:10:1: warning: the totals row of “Uitschrijvingen zonder startkwalificatie per mbo-instelling” leaves `mbo 1` (9 of 12 cells empty)"),
+        err.contains("content/uitval.md:10:1: warning: the totals row of “Uitschrijvingen zonder startkwalificatie per mbo-instelling” leaves `mbo 1` (9 of 12 cells without a number)"),
         "{err}"
     );
     assert!(
@@ -200,4 +200,55 @@ fn totals_are_sums_of_counts_and_ratios_of_totals() {
         Ok(())
     })
     .unwrap();
+}
+
+/// The signs of a statistics office keep their meaning: shown as written with the legend
+/// bundel prints, read out by screen readers, gaps in a chart except nil, which is 0.
+#[test]
+fn statistics_office_signs_are_shown_as_written_with_their_legend() {
+    let site = Site::new();
+    site.write(
+        "data/verzuim.csv",
+        "gemeente;absoluut;relatief;saldo\nAalten;10*;x;(8)\nBerkelland;-;3;12\nBronckhorst;.;n.v.t.;1.234\nDoesburg;4;5;-3\n",
+    );
+    site.write(
+        "content/verzuim.md",
+        "---\ntitle: Verzuim\n---\n```table\ndata: verzuim\ntitle: Verzuim per gemeente\ntotal: sum\n```\n\n```chart\ntype: bar\ndata: verzuim\nx: gemeente\ny: absoluut\ntitle: Absoluut verzuim\n```\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("verzuim/index.html");
+    let table = "figure.figure--table";
+    assert_eq!(
+        rows(&doc, &format!("{table} tbody tr")),
+        [
+            "Aalten 10* xgeheim −8",
+            "Berkelland –nihil 3 12",
+            "Bronckhorst .geen gegevens n.v.t.niet van toepassing 1.234",
+            "Doesburg 4 5 −3",
+        ]
+    );
+    // Nil counts as 0 and a marked number as its value; `.` and `x` leave no total.
+    assert_eq!(rows(&doc, &format!("{table} tfoot tr")), ["Totaal   1.235"]);
+    let notes = texts(&doc, &format!("{table} .figure__notes"));
+    for legend in [
+        ". = gegevens ontbreken.",
+        "* = voorlopig cijfer.",
+        "x = geheim.",
+        "– = nihil.",
+        "n.v.t. = niet van toepassing.",
+    ] {
+        assert!(
+            notes.iter().any(|n| n.contains(legend)),
+            "{legend}: {notes:?}"
+        );
+    }
+    // The chart's data table: Berkelland is 0, Bronckhorst a gap.
+    let chart_cells = texts(&doc, "figure.figure--chart table tbody td");
+    assert_eq!(chart_cells.len(), 4, "{chart_cells:?}");
+    assert!(chart_cells[1].starts_with('0'), "{chart_cells:?}");
+    assert!(
+        !chart_cells[2].starts_with(|c: char| c.is_ascii_digit()),
+        "{chart_cells:?}"
+    );
 }

@@ -238,7 +238,7 @@ fn missing_figures_are_shown_as_missing_not_zero() {
     // charts leave the region out rather than draw a zero
     assert_eq!(
         rows(&doc, "#fig-groep .figure__data tbody tr"),
-        ["Twente –geen gegevens", "IJssel-Vecht 1,6%"]
+        ["Twente .geen gegevens", "IJssel-Vecht 1,6%"]
     );
     // the index shows a dash that still leads to the page
     let index = s.html("vsv/index.html");

@@ -18,7 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::meta::Meta;
-use super::{sidecar_path, Cell, Column, ColumnKind, DataTable, Row};
+use super::{sidecar_path, Cell, Column, ColumnKind, DataTable, Row, Special};
 use crate::diagnostic::Diagnostic;
 
 pub(super) struct RawCell {
@@ -65,11 +65,19 @@ struct NumTok {
     /// Digits and marks only, signs, `%`, `€` and grouping spaces removed.
     body: String,
     marks: Marks,
+    /// A note sign written after the number: `10*` (provisional), `8†`.
+    note: Option<char>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Shape {
     Missing,
+    /// `-`, `–` or `—` standing alone: nil (CBS), a 0 in a number column.
+    Nil,
+    /// `x` standing alone: kept secret.
+    Secret,
+    /// `n.v.t.`, `nvt`, `n/a`: not applicable.
+    NotApplicable,
     Num(NumTok),
     Date(NaiveDate),
     SchoolYear,
@@ -79,9 +87,9 @@ enum Shape {
     Text,
 }
 
-const MISSING: [&str; 13] = [
-    "", "-", "–", "—", ".", "n.b.", "n.b", "na", "n/a", "n.v.t.", "nvt", "#n/b", "#n/a",
-];
+const MISSING: [&str; 6] = ["", ".", "n.b.", "n.b", "#n/b", "#n/a"];
+const NIL: [&str; 3] = ["-", "–", "—"];
+const NOT_APPLICABLE: [&str; 5] = ["n.v.t.", "nvt", "n/a", "na", "n.a."];
 const TOTAL_LABELS: [&str; 7] = [
     "totaal",
     "total",
@@ -91,11 +99,6 @@ const TOTAL_LABELS: [&str; 7] = [
     "totalen",
     "totals",
 ];
-
-pub(super) fn is_missing_marker(t: &str) -> bool {
-    let t = t.trim();
-    t.is_empty() || MISSING.iter().any(|m| m.eq_ignore_ascii_case(t))
-}
 
 pub(super) fn is_total_label(t: &str) -> bool {
     let t = t.trim().trim_end_matches(':').trim_end().to_lowercase();
@@ -109,11 +112,19 @@ fn classify(cell: &RawCell) -> Shape {
             percent: false,
             body: String::new(),
             marks: Marks::Native(v),
+            note: None,
         });
     }
     let t = cell.text.trim();
-    if is_missing_marker(t) {
+    let is = |list: &[&str]| list.iter().any(|m| m.eq_ignore_ascii_case(t));
+    if t.is_empty() || is(&MISSING) {
         Shape::Missing
+    } else if is(&NIL) {
+        Shape::Nil
+    } else if t.eq_ignore_ascii_case("x") {
+        Shape::Secret
+    } else if is(&NOT_APPLICABLE) {
+        Shape::NotApplicable
     } else if is_total_label(t) {
         Shape::TotalLabel
     } else if let Some(n) = number_token(t) {
@@ -153,6 +164,18 @@ fn valid_groups(int: &str, sep: char) -> bool {
 
 fn number_token(t: &str) -> Option<NumTok> {
     let mut s = t;
+    // A note sign after the number, as statistics tables print provisional figures.
+    let mut note = None;
+    if let Some(m) = s.chars().last().filter(|c| NOTE_SIGNS.contains(c)) {
+        note = Some(m);
+        s = s[..s.len() - m.len_utf8()].trim_end();
+    }
+    // Accounting negatives: `(8)` is -8.
+    let mut bracketed = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        bracketed = true;
+        s = inner.trim();
+    }
     let mut percent = false;
     if let Some(r) = s.strip_suffix('%') {
         percent = true;
@@ -163,8 +186,10 @@ fn number_token(t: &str) -> Option<NumTok> {
     } else if let Some(r) = s.strip_suffix('€') {
         s = r.trim_end();
     }
-    let mut neg = false;
-    if let Some(r) = s.strip_prefix(['-', '\u{2212}']) {
+    let mut neg = bracketed;
+    if bracketed {
+        // The brackets were the sign.
+    } else if let Some(r) = s.strip_prefix(['-', '\u{2212}']) {
         neg = true;
         s = r.trim_start();
     } else if let Some(r) = s.strip_prefix('+') {
@@ -241,8 +266,12 @@ fn number_token(t: &str) -> Option<NumTok> {
         percent,
         body,
         marks,
+        note,
     })
 }
+
+/// Signs a table may print after a number to point at a note.
+const NOTE_SIGNS: [char; 3] = ['*', '†', '‡'];
 
 /// The value of a number token once the file's decimal mark is known.
 fn number_value(tok: &NumTok, dec: char) -> Option<f64> {
@@ -500,7 +529,11 @@ fn count(shapes: &[Shape]) -> Counts {
             Shape::SchoolYear => c.school_year += 1,
             Shape::Code => c.code += 1,
             Shape::Text => c.other += 1,
-            Shape::Missing | Shape::TotalLabel => {}
+            Shape::Missing
+            | Shape::Nil
+            | Shape::Secret
+            | Shape::NotApplicable
+            | Shape::TotalLabel => {}
         }
     }
     c
@@ -581,11 +614,26 @@ pub(super) fn build(
                     Some(Cell::Number(0.0))
                 }
                 (_, Shape::Missing) => Some(Cell::Missing),
+                (ColumnKind::Number | ColumnKind::Percent, Shape::Nil) => {
+                    Some(Cell::Special(Special::Nil))
+                }
+                (ColumnKind::Number | ColumnKind::Percent, Shape::Secret) => {
+                    Some(Cell::Special(Special::Secret))
+                }
+                (ColumnKind::Number | ColumnKind::Percent, Shape::NotApplicable) => {
+                    Some(Cell::Special(Special::NotApplicable))
+                }
+                // Elsewhere the signs mean what they meant before: no value.
+                (ColumnKind::Text, Shape::Secret) => Some(Cell::Text(text.to_string())),
+                (_, Shape::Nil | Shape::NotApplicable) => Some(Cell::Missing),
                 (ColumnKind::Text, _) | (_, Shape::TotalLabel) => {
                     Some(Cell::Text(text.to_string()))
                 }
                 (ColumnKind::Number | ColumnKind::Percent, Shape::Num(tok)) => {
-                    number_value(tok, decimal).map(Cell::Number)
+                    number_value(tok, decimal).map(|v| match tok.note {
+                        Some(m) => Cell::Special(Special::Marked(v, m)),
+                        None => Cell::Number(v),
+                    })
                 }
                 (ColumnKind::Number | ColumnKind::Percent, Shape::Code) => {
                     text.parse().ok().map(Cell::Number)

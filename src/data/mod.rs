@@ -147,17 +147,48 @@ pub struct Row {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    /// Not available: an empty cell, `-`, `n.b.`, ... Never zero.
+    /// Not available: an empty cell, `.`, `n.b.`, ... Never zero.
     Missing,
     Number(f64),
     Text(String),
     Date(NaiveDate),
+    /// A number-column cell written with one of the statistics offices' signs.
+    Special(Special),
+}
+
+/// The signs of a statistics office's tables (CBS "verklaring van tekens"), kept with
+/// their meaning so a table prints them as written, with the legend, and a chart leaves a
+/// gap for what is not a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Special {
+    /// `-` or `–` standing alone: nil, none at all. Counts as 0.
+    Nil,
+    /// `x`: kept secret (too few cases to publish). Not a number.
+    Secret,
+    /// `n.v.t.`: not applicable. Not a number.
+    NotApplicable,
+    /// `10*`: a number with a mark after it (provisional, see the note).
+    Marked(f64, char),
+}
+
+impl Special {
+    /// The sign as printed: `–`, `x`, `n.v.t.` (`n/a` in English), or the number's mark.
+    pub fn sign(self, lang: crate::locale::Lang) -> String {
+        match self {
+            Special::Nil => "–".into(),
+            Special::Secret => "x".into(),
+            Special::NotApplicable if lang == crate::locale::Lang::En => "n/a".into(),
+            Special::NotApplicable => "n.v.t.".into(),
+            Special::Marked(_, m) => m.to_string(),
+        }
+    }
 }
 
 impl Cell {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Cell::Number(v) => Some(*v),
+            Cell::Number(v) | Cell::Special(Special::Marked(v, _)) => Some(*v),
+            Cell::Special(Special::Nil) => Some(0.0),
             _ => None,
         }
     }
@@ -169,20 +200,26 @@ impl Cell {
         }
     }
 
+    /// No number to show or compute with: missing, secret or not applicable.
     pub fn is_missing(&self) -> bool {
-        matches!(self, Cell::Missing)
+        matches!(
+            self,
+            Cell::Missing | Cell::Special(Special::Secret | Special::NotApplicable)
+        )
     }
 }
 
 impl Serialize for Cell {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Cell::Missing => s.serialize_none(),
+        match self.as_f64() {
             // Whole numbers as integers, so templates print `6291`, not `6291.0`.
-            Cell::Number(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(*v as i64),
-            Cell::Number(v) => s.serialize_f64(*v),
-            Cell::Text(t) => s.serialize_str(t),
-            Cell::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => s.serialize_i64(v as i64),
+            Some(v) => s.serialize_f64(v),
+            None => match self {
+                Cell::Text(t) => s.serialize_str(t),
+                Cell::Date(d) => s.collect_str(&d.format("%Y-%m-%d")),
+                _ => s.serialize_none(),
+            },
         }
     }
 }

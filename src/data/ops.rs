@@ -85,6 +85,7 @@ impl Key {
 fn cell_key(cell: &Cell, kind: ColumnKind) -> Option<Key> {
     match cell {
         Cell::Missing => None,
+        Cell::Special(_) => cell.as_f64().map(Key::Num),
         Cell::Number(v) => Some(Key::Num(*v)),
         Cell::Date(d) => Some(Key::Date(*d)),
         Cell::Text(s) if kind == ColumnKind::SchoolYear => {

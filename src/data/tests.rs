@@ -200,9 +200,10 @@ fn dutch_excel_export_utf8_bom_crlf() {
         texts(&t, "Schooljaar"),
         [Some("2020/2021"), Some("2019-2020"), Some("2020/21")]
     );
+    // `-` standing alone is nil (CBS): none at all.
     assert_eq!(
         numbers(&t, "Aantal vsv'ers"),
-        [Some(315.0), None, Some(12.0)]
+        [Some(315.0), Some(0.0), Some(12.0)]
     );
     assert_eq!(
         numbers(&t, "Deelnemers"),
@@ -284,6 +285,23 @@ fn thousands_separators_in_point_decimal_files() {
 }
 
 #[test]
+fn marked_numbers_and_accounting_negatives() {
+    let t = csv("regio;aantal;saldo\nA;10*;(8)\nB;1.234,5 *;(1.234,5)\nC;7†;3\n");
+    assert_eq!(kinds(&t), [T, N, N]);
+    assert_eq!(
+        t.rows[0].cells[1],
+        Cell::Special(Special::Marked(10.0, '*'))
+    );
+    assert_eq!(
+        t.rows[1].cells[1],
+        Cell::Special(Special::Marked(1234.5, '*'))
+    );
+    assert_eq!(t.rows[2].cells[1], Cell::Special(Special::Marked(7.0, '†')));
+    assert_eq!(numbers(&t, "saldo"), [Some(-8.0), Some(-1234.5), Some(3.0)]);
+    assert_eq!(t.column_total("aantal"), crate::data::Total::Value(1251.5));
+}
+
+#[test]
 fn negative_numbers_and_signs() {
     let t = csv("regio;verschil;procent\nA;-0,3;+1,5%\nB;\u{2212}1.234,5;-2%\n");
     assert_eq!(numbers(&t, "verschil"), [Some(-0.3), Some(-1234.5)]);
@@ -292,15 +310,37 @@ fn negative_numbers_and_signs() {
 }
 
 #[test]
-fn missing_values_are_never_zero() {
-    let t = csv("regio;aantal\nA;\nB;-\nC;–\nD;n.b.\nE;NA\nF;#N/B\nG;0\nH;5\n");
+fn missing_values_are_never_zero_and_nil_is() {
+    let t = csv("regio;aantal\nA;\nB;-\nC;–\nD;n.b.\nE;NA\nF;#N/B\nG;0\nH;5\nI;x\nJ;.\n");
     assert_eq!(kinds(&t), [T, N]);
     assert_eq!(
         numbers(&t, "aantal"),
-        [None, None, None, None, None, None, Some(0.0), Some(5.0)]
+        [
+            None,
+            Some(0.0),
+            Some(0.0),
+            None,
+            None,
+            None,
+            Some(0.0),
+            Some(5.0),
+            None,
+            None
+        ]
     );
-    assert!(t.rows[..6].iter().all(|r| r.cells[1].is_missing()));
+    let missing: Vec<bool> = t.rows.iter().map(|r| r.cells[1].is_missing()).collect();
+    assert_eq!(
+        missing,
+        [true, false, false, true, true, true, false, false, true, true]
+    );
+    assert_eq!(t.rows[8].cells[1], Cell::Special(Special::Secret));
+    assert_eq!(t.rows[4].cells[1], Cell::Special(Special::NotApplicable));
+    assert_eq!(t.rows[1].cells[1], Cell::Special(Special::Nil));
     assert_eq!(t.column_sum("aantal"), Some(5.0));
+    assert_eq!(
+        t.column_total("aantal"),
+        crate::data::Total::Incomplete { missing: 6, of: 10 }
+    );
     let all_missing = csv("regio;aantal\nA;\nB;-\n");
     assert_eq!(all_missing.column_sum("aantal"), None);
 }

@@ -378,6 +378,8 @@ fn long_format(
 fn numeric(table: &DataTable, r: usize, c: usize) -> Result<Option<f64>, Problem> {
     match &table.rows[r].cells[c] {
         Cell::Number(v) => Ok(Some(*v)),
+        // Nil is 0 and a marked number its value; secret and not applicable are gaps.
+        Cell::Special(s) => Ok(Cell::Special(*s).as_f64()),
         Cell::Missing => Ok(None),
         other => Err(Problem::Cell(Box::new(
             table
@@ -414,6 +416,7 @@ fn category_text(cell: &Cell) -> String {
         Cell::Number(v) => format!("{v}"),
         Cell::Date(d) => d.format("%d-%m-%Y").to_string(),
         Cell::Missing => "–".to_string(),
+        Cell::Special(s) => s.sign(crate::locale::Lang::Nl),
     }
 }
 

@@ -339,6 +339,7 @@ fn cell_text(cell: &crate::data::Cell) -> String {
         crate::data::Cell::Number(v) => format!("{v}"),
         crate::data::Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         crate::data::Cell::Missing => String::new(),
+        crate::data::Cell::Special(_) => cell.as_f64().map(|v| format!("{v}")).unwrap_or_default(),
     }
 }
 

@@ -6,7 +6,7 @@ use serde_yaml::Value;
 use super::fields::{parse_yaml, scalar, Fields};
 use super::prepare::{label, prepare};
 use super::{check_id, esc, notes_and_source, register, BlockEnv, FigureKind, Words};
-use crate::data::{Cell, ColumnKind, DataTable, Total};
+use crate::data::{Cell, ColumnKind, DataTable, Special, Total};
 use crate::diagnostic::Diagnostic;
 use crate::locale::{decimals_needed, Lang};
 use crate::markdown::FencedBlock;
@@ -183,6 +183,8 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
 
     let mut any_missing = false;
     let mut any_marked = false;
+    // Signs in the cells, in order of first use, for the legend.
+    let mut signs: Vec<char> = Vec::new();
     html.push_str("<tbody>\n");
     for (r, row) in table.rows.iter().enumerate() {
         if Some(r) == totals_row {
@@ -213,7 +215,18 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
             let cell = &row.cells[col.index];
             let mark = marked.iter().any(|m| *m == table.columns[col.index].name);
             any_marked |= mark;
-            any_missing |= cell.is_missing() && col.numeric;
+            any_missing |= matches!(cell, Cell::Missing) && col.numeric;
+            if let (Cell::Special(s), true) = (cell, col.numeric) {
+                let sign = match s {
+                    Special::Marked(_, m) => *m,
+                    Special::Nil => '–',
+                    Special::Secret => 'x',
+                    Special::NotApplicable => 'n',
+                };
+                if !signs.contains(&sign) {
+                    signs.push(sign);
+                }
+            }
             html.push_str(&cell_html(
                 cell,
                 col,
@@ -263,7 +276,10 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
                     ));
                 }
                 Total::Incomplete { missing, of } if col.numeric => {
-                    incomplete.push(format!("`{}` ({missing} of {of} cells empty)", col.label));
+                    incomplete.push(format!(
+                        "`{}` ({missing} of {of} cells without a number)",
+                        col.label
+                    ));
                     html.push_str("<td></td>");
                 }
                 _ => html.push_str("<td></td>"),
@@ -278,7 +294,7 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
                     l,
                     c,
                     format!(
-                        "the totals row of “{title}” leaves {} empty: those columns have empty or unknown cells, so a sum would be too low",
+                        "the totals row of “{title}” leaves {} empty: a sum of the other cells would be too low",
                         incomplete.join(", ")
                     ),
                 )
@@ -296,6 +312,24 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     }
     if any_missing {
         notes.push(words.missing_note.to_string());
+    }
+    for sign in signs {
+        let note = match sign {
+            '–' => words.nil_note.to_string(),
+            'x' => words.secret_note.to_string(),
+            'n' => words.not_applicable_note.to_string(),
+            // A block's own `marks: {symbol: "*", note: ...}` explains its sign.
+            m if mark_symbol == m.to_string() && marks.is_some() => {
+                format!(
+                    "{m} = {}",
+                    mark_note.trim_end_matches('.').to_string() + "."
+                )
+            }
+            m => words.provisional_note.replace("{sign}", &m.to_string()),
+        };
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
     }
     html.push_str(&notes_and_source(&notes, source.as_deref(), env.lang));
     html.push_str("</figure>\n");
@@ -367,6 +401,9 @@ fn cell_html(
         return format!("<th scope=\"row\">{}</th>", esc(&text(cell)));
     }
     if col.numeric {
+        if let Cell::Special(special) = cell {
+            return special_cell(*special, col, lang, words);
+        }
         let mut s = format_cell(cell.as_f64(), col.decimals, col.percent, lang, words);
         if let (Some(m), Some(_)) = (mark, cell.as_f64()) {
             s = s.replacen(
@@ -388,7 +425,29 @@ fn cell_html(
     format!("<td>{}</td>", esc(&text))
 }
 
-/// A numeric `<td>`; missing values show "–" with the words for screen readers.
+/// A number cell written with a statistics office's sign, shown as written; screen readers
+/// hear what the sign means.
+fn special_cell(special: Special, col: &Col, lang: Lang, words: &Words) -> String {
+    let (sign, meaning) = match special {
+        Special::Marked(v, m) => {
+            let s = format_cell(Some(v), col.decimals, col.percent, lang, words);
+            return s.replacen(
+                "</td>",
+                &format!("<span class=\"mark\">{}</span></td>", esc(&m.to_string())),
+                1,
+            );
+        }
+        Special::Nil => (special.sign(lang), words.nil),
+        Special::Secret => (special.sign(lang), words.secret),
+        Special::NotApplicable => (special.sign(lang), words.not_applicable),
+    };
+    format!(
+        "<td class=\"num is-sign\"><span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">{meaning}</span></td>",
+        esc(&sign)
+    )
+}
+
+/// A numeric `<td>`; missing values show "." with the words for screen readers.
 pub(super) fn format_cell(
     v: Option<f64>,
     decimals: usize,
@@ -402,7 +461,7 @@ pub(super) fn format_cell(
             format!("<td class=\"num\">{s}</td>")
         }
         None => format!(
-            "<td class=\"num is-missing\"><span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">{}</span></td>",
+            "<td class=\"num is-missing\"><span aria-hidden=\"true\">.</span><span class=\"visually-hidden\">{}</span></td>",
             words.missing
         ),
     }
@@ -445,7 +504,9 @@ fn cell_text(cell: &Cell, lang: Lang) -> String {
         Cell::Text(s) => s.clone(),
         Cell::Number(v) => lang.number_auto(*v, 2),
         Cell::Date(d) => lang.date_long(*d),
-        Cell::Missing => "–".to_string(),
+        Cell::Missing => ".".to_string(),
+        Cell::Special(Special::Marked(v, m)) => format!("{}{m}", lang.number_auto(*v, 2)),
+        Cell::Special(s) => s.sign(lang),
     }
 }
 
