@@ -252,3 +252,161 @@ fn statistics_office_signs_are_shown_as_written_with_their_legend() {
         "{chart_cells:?}"
     );
 }
+
+/// An Excel workbook as analysts keep it: a title row, a merged group header over the
+/// levels, blanks for no cases, a column Excel shows as a percentage (stored as 0.014),
+/// a source line under the table, and a second sheet.
+fn tabel_2_4_workbook(path: &Path) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let pct = Format::new().set_num_format("0.0%");
+    let ws = wb.add_worksheet();
+    ws.set_name("Tabel 2.4").unwrap();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        6,
+        "Tabel 2.4 Uitschrijvingen zonder startkwalificatie",
+        &Format::new(),
+    )
+    .unwrap();
+    ws.merge_range(2, 1, 2, 4, "niveau", &Format::new())
+        .unwrap();
+    for (c, h) in [
+        "instelling",
+        "mbo 1",
+        "mbo 2",
+        "mbo 3",
+        "mbo 4",
+        "deelnemers",
+        "aandeel",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    for (i, line) in REFERENCE_2_4.lines().skip(1).enumerate() {
+        let r = 4 + i as u32;
+        let cells: Vec<&str> = line.split(',').collect();
+        ws.write_string(r, 0, cells[0]).unwrap();
+        let mut total = 0.0;
+        for (j, v) in cells[1..5].iter().enumerate() {
+            let v: f64 = v.parse().unwrap();
+            total += v;
+            if v != 0.0 {
+                ws.write_number(r, 1 + j as u16, v).unwrap();
+            }
+        }
+        let deelnemers: f64 = cells[5].parse().unwrap();
+        ws.write_number(r, 5, deelnemers).unwrap();
+        ws.write_number_with_format(r, 6, total / deelnemers, &pct)
+            .unwrap();
+    }
+    ws.write_string(17, 0, "Bron: DUO-gegevens Meten is Weten")
+        .unwrap();
+    let ws2 = wb.add_worksheet();
+    ws2.set_name("Tabel 2.6").unwrap();
+    ws2.write_string(0, 0, "regio").unwrap();
+    ws2.write_string(0, 1, "absoluut verzuim").unwrap();
+    ws2.write_string(1, 0, "Achterhoek").unwrap();
+    ws2.write_string(1, 1, "10*").unwrap();
+    ws2.write_string(2, 0, "Twente").unwrap();
+    ws2.write_number(2, 1, 7.0).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn an_excel_workbook_is_read_with_its_percentages_groups_and_sheets() {
+    let site = Site::new();
+    tabel_2_4_workbook(&site.path().join("data/uitval.xlsx"));
+    site.write("data/uitval.meta.yaml", "empty: 0\n");
+    site.write(
+        "content/uitval.md",
+        "---\ntitle: Uitval\n---\n```table\ndata: uitval\ntitle: Uitschrijvingen\nderive: {totaal: \"`niveau – mbo 1` + `niveau – mbo 2` + `niveau – mbo 3` + `niveau – mbo 4`\", \"potentieel (%)\": \"totaal / deelnemers * 100\"}\ncolumns: [instelling, niveau – mbo 1, niveau – mbo 2, niveau – mbo 3, niveau – mbo 4, totaal, deelnemers, aandeel, potentieel (%)]\ndecimals: {aandeel: 1, potentieel (%): 1}\ntotal: sum\n```\n\n```table\ndata: uitval\nsheet: Tabel 2.6\ntitle: Verzuim\n```\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("uitval/index.html");
+    let first = "figure.figure--table";
+    assert_eq!(
+        texts(&doc, &format!("{first} thead th"))[..2],
+        ["instelling", "niveau – mbo 1"]
+    );
+    let body = rows(&doc, &format!("{first} tbody tr"));
+    assert_eq!(
+        body[3], "Regionaal Opleidingen Centrum Graafschap College 14 37 15 25 91 6.291 1,4% 1,4%",
+        "a percentage cell of Excel is 1,4%, not 0,014"
+    );
+    assert_eq!(
+        rows(&doc, &format!("{first} tfoot tr"))[0],
+        "Totaal 16 47 22 45 130 9.435  1,4%",
+        "Excel's own percentages are not added up; the derived one is the ratio of totals"
+    );
+    assert!(
+        texts(&doc, ".figure__source")[0].contains("DUO-gegevens Meten is Weten"),
+        "the source line under the table is the table's source"
+    );
+    let second = doc.select(&sel("figure.figure--table")).nth(1).unwrap();
+    let cells: Vec<String> = second
+        .select(&sel("tbody td"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(cells, ["10*", "7"]);
+}
+
+#[test]
+fn a_broken_or_unknown_workbook_gives_a_located_error() {
+    let site = Site::new();
+    site.write("data/kapot.xlsx", "PK\u{3}\u{4} not really a workbook");
+    site.write("data/oud.xls", "old");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n```table\ndata: oud\ntitle: T\n```\n",
+    );
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains("data/kapot.xlsx: error: cannot read this workbook"),
+        "{err}"
+    );
+    site.remove("data/kapot.xlsx");
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains("no data file `oud` in data/; `data/oud.xls` is there, but bundel does not read spreadsheets yet"),
+        "{err}"
+    );
+    tabel_2_4_workbook(&site.path().join("data/uitval.xlsx"));
+    site.write("data/uitval.meta.yaml", "sheet: Tabel 9\n");
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains(
+            "data/uitval.meta.yaml: error: `sheet: Tabel 9`: data/uitval.xlsx has no such sheet"
+        ) && err.contains("the sheets are `Tabel 2.4` and `Tabel 2.6`"),
+        "{err}"
+    );
+}
+
+/// Excel's "Unicode-tekst" export: a `.txt` file in UTF-16 with tabs and a decimal comma.
+#[test]
+fn excels_unicode_text_export_is_read_like_a_csv() {
+    let site = Site::new();
+    let text = "opleidingsrichting\twettelijk\tlangdurig\toverig\r\nTechniek en Informatica\t19\t\t3\r\n\"Zorg, Welzijn en Sport\"\t91\t\t7\r\nEducatie en Participatie\t62\t1\t\r\nEconomie en Dienstverlening\t34\t\t29\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    site.write_bytes("data/verzuim.txt", &bytes);
+    site.write("data/verzuim.meta.yaml", "empty: 0\n");
+    site.write(
+        "content/verzuim.md",
+        "---\ntitle: Verzuim\n---\n```table\ndata: verzuim\ntitle: Verzuimmeldingen\ntotal: sum\n```\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("verzuim/index.html");
+    assert_eq!(rows(&doc, "tbody tr")[1], "Zorg, Welzijn en Sport 91 0 7");
+    // The report's Tabel 2.2: its printed "overig" total (36) was wrong; the sum is 39.
+    assert_eq!(rows(&doc, "tfoot tr"), ["Totaal 206 1 39"]);
+}

@@ -121,10 +121,11 @@ fn charts_are_numbered_sourced_accessible_figures_with_their_data() {
     assert!(svg_text.contains("Streefcijfer"), "{svg_text}");
     assert!(!svg_text.contains("1.5%"));
 
-    // The data table beside it: categories as row headers, a missing value as "–".
+    // The data table beside it: categories as row headers, a missing value as "." (the
+    // CBS sign; "–" is nil).
     let body = rows(&doc, "#fig-trend details tbody tr");
     assert_eq!(body[0], "2016/2017 1,75% 1,30%");
-    assert_eq!(body[3], "2019/2020 1,72% –geen gegevens");
+    assert_eq!(body[3], "2019/2020 1,72% .geen gegevens");
     assert_eq!(
         texts(&doc, "#fig-trend details thead th"),
         ["schooljaar", "Landelijk", "Achterhoek"]
@@ -185,7 +186,7 @@ fn tables_format_dutch_numbers_with_totals_and_scope() {
     );
     assert!(texts(&doc, "#tbl-instellingen .figure__notes")
         .iter()
-        .any(|n| n.contains("geen gegevens")));
+        .any(|n| n.contains(". = gegevens ontbreken.")));
 }
 
 #[test]

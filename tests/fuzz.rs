@@ -390,3 +390,48 @@ fn located(errors: Option<bundel::diagnostic::Diagnostics>) -> Result<(), TestCa
     }
     Ok(())
 }
+
+/// Workbooks cut short or with bytes changed: read or refused with a message naming the
+/// file, never a panic.
+#[test]
+fn damaged_workbooks_never_panic() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for c in 0..4u16 {
+        ws.write_string(0, c, format!("kolom {c}")).unwrap();
+    }
+    for r in 1..40u32 {
+        ws.write_string(r, 0, format!("regio {r}")).unwrap();
+        ws.write_number(r, 1, f64::from(r)).unwrap();
+        ws.write_number_with_format(
+            r,
+            2,
+            f64::from(r) / 100.0,
+            &Format::new().set_num_format("0%"),
+        )
+        .unwrap();
+    }
+    let good = wb.save_to_buffer().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let file = dir.path().join("data/boek.xlsx");
+    let mut r = runner(200);
+    let damage = (0..good.len(), 0..good.len(), any::<u8>(), any::<bool>());
+    r.run(&damage, |(cut, at, byte, truncate)| {
+        let mut bytes = good.clone();
+        if truncate {
+            bytes.truncate(cut);
+        } else {
+            bytes[at] = byte;
+        }
+        std::fs::write(&file, &bytes).unwrap();
+        if let Err(errors) = bundel::data::DataStore::load(dir.path()) {
+            for e in errors {
+                prop_assert_eq!(e.file.as_path(), Path::new("data/boek.xlsx"));
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+}

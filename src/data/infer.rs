@@ -23,8 +23,11 @@ use crate::diagnostic::Diagnostic;
 
 pub(super) struct RawCell {
     pub text: String,
-    /// A number the file format itself typed (YAML), which needs no decimal detection.
+    /// A number the file format itself typed (YAML, a spreadsheet), which needs no
+    /// decimal detection.
     pub native: Option<f64>,
+    /// The native number is shown as a percentage (a spreadsheet's format), in percent units.
+    pub percent: bool,
     pub line: usize,
     pub col: usize,
 }
@@ -43,6 +46,7 @@ pub(super) struct RawColumn {
 pub(super) struct RawTable {
     pub columns: Vec<RawColumn>,
     pub rows: Vec<RawRow>,
+    pub footer: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,7 +113,7 @@ fn classify(cell: &RawCell) -> Shape {
     if let Some(v) = cell.native {
         return Shape::Num(NumTok {
             neg: false,
-            percent: false,
+            percent: cell.percent,
             body: String::new(),
             marks: Marks::Native(v),
             note: None,
@@ -706,6 +710,7 @@ pub(super) fn build(
         source: source.to_path_buf(),
         columns,
         rows,
+        footer: raw.footer,
     })
 }
 

@@ -16,6 +16,10 @@ pub(super) struct Meta {
     pub decimal: Option<char>,
     pub encoding: Option<String>,
     pub header_line: Option<usize>,
+    /// Lines at the end of the file that are notes, not rows.
+    pub footer_lines: Option<usize>,
+    /// The sheet of a workbook that the file's name stands for (else the first).
+    pub sheet: Option<String>,
     pub columns: Vec<ColumnOverride>,
     /// What an empty cell means: missing (the default), or 0 in these columns (count
     /// tables print no number where there were no cases).
@@ -46,6 +50,8 @@ struct RawMeta {
     decimal: Option<DecimalMark>,
     encoding: Option<String>,
     header_line: Option<usize>,
+    footer_lines: Option<usize>,
+    sheet: Option<String>,
     columns: Option<BTreeMap<String, ColumnKind>>,
     empty: Option<serde_yaml::Value>,
 }
@@ -78,6 +84,7 @@ impl Meta {
                 ("delimiter", raw.delimiter.is_some()),
                 ("encoding", raw.encoding.is_some()),
                 ("header_line", raw.header_line.is_some()),
+                ("footer_lines", raw.footer_lines.is_some()),
             ] {
                 if set {
                     let (l, c) = at(key);
@@ -129,6 +136,8 @@ impl Meta {
             }
             meta.header_line = Some(n.max(1));
         }
+        meta.footer_lines = raw.footer_lines;
+        meta.sheet = raw.sheet;
         let columns_line = at("columns").0.max(1);
         for (name, kind) in raw.columns.unwrap_or_default() {
             let (line, col) = find_key(text, &name, columns_line);
@@ -222,7 +231,7 @@ impl Meta {
 }
 
 const HELP: &str =
-    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line`, `empty` (`0` or \
+    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line`, `footer_lines`, `sheet` (a workbook's), `empty` (`0` or \
 `missing`) and `columns` (kinds: number, percent, text, date, schoolyear)";
 
 /// A serde_yaml error as a diagnostic at the position it reports.

@@ -39,6 +39,7 @@ mod infer;
 mod meta;
 mod ops;
 mod read_csv;
+mod read_xlsx;
 mod read_yaml;
 #[cfg(test)]
 mod tests;
@@ -59,6 +60,8 @@ pub use ops::Filter;
 #[derive(Debug, Clone, Default)]
 pub struct DataStore {
     tables: BTreeMap<String, DataTable>,
+    /// Spreadsheet files in data/, so "no data file" can say why they were not read.
+    unread: Vec<PathBuf>,
 }
 
 /// One data file as a table. Row and column positions point into the original file so
@@ -71,6 +74,8 @@ pub struct DataTable {
     pub source: PathBuf,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Lines below the table in the file (StatLine's `Bron: CBS`, footnotes), as written.
+    pub footer: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +261,38 @@ impl Serialize for DataStore {
     }
 }
 
-const DATA_EXTENSIONS: [&str; 3] = ["csv", "yaml", "yml"];
+/// `txt` is Excel's "Unicode-tekst" export: UTF-16 with tabs, read like a CSV.
+const DATA_EXTENSIONS: [&str; 6] = ["csv", "txt", "xlsx", "xlsm", "yaml", "yml"];
+/// Spreadsheets bundel does not read (yet): named in "no data file" errors.
+const SPREADSHEETS: [&str; 2] = ["xls", "ods"];
+
+/// Tables with lines or rows (delimited text, workbooks); the rest of the data extensions
+/// are YAML.
+fn is_delimited(ext: &str) -> bool {
+    ["csv", "txt", "xlsx", "xlsm"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+/// Excel's "Unicode-tekst": UTF-16 with a byte-order mark, or a first line with tabs.
+fn is_tab_separated(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head
+            .split(|&b| b == b'\n')
+            .next()
+            .is_some_and(|line| line.contains(&b'\t'))
+}
+
+fn is_workbook(ext: &str) -> bool {
+    ext.eq_ignore_ascii_case("xlsx") || ext.eq_ignore_ascii_case("xlsm")
+}
 
 struct Job {
     name: String,
@@ -278,6 +314,7 @@ impl DataStore {
         let mut diags = Vec::new();
         let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
         let mut sidecars: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+        let mut unread: Vec<PathBuf> = Vec::new();
         // Editors and Excel leave hidden and lock files (`.~lock.x.csv#`, `~$x.xlsx`) around.
         let walker = crate::walk::walk(&dir, site_root, site_root).skip_hidden();
         for entry in walker {
@@ -293,10 +330,20 @@ impl DataStore {
             }
             let path = entry.path();
             let rel = relative(site_root, path);
+            if path.extension().is_some_and(|e| {
+                SPREADSHEETS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+            }) {
+                unread.push(rel);
+                continue;
+            }
             let Some((name, ext)) = table_name(&dir, path) else {
                 continue;
             };
-            if let Some(stem) = name.strip_suffix(".meta").filter(|_| ext != "csv") {
+            if ext == "txt" && !is_tab_separated(path) {
+                // Notes kept beside the data, not Excel's tab-separated export.
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".meta").filter(|_| !is_delimited(&ext)) {
                 sidecars.push((stem.to_string(), path.to_path_buf(), rel));
                 continue;
             }
@@ -338,7 +385,7 @@ impl DataStore {
                 }
             }
         }
-        let results: Vec<Result<DataTable, Vec<Diagnostic>>> = jobs
+        let results: Vec<Result<Vec<DataTable>, Vec<Diagnostic>>> = jobs
             .into_values()
             .collect::<Vec<_>>()
             .par_iter()
@@ -347,14 +394,16 @@ impl DataStore {
         let mut tables = BTreeMap::new();
         for r in results {
             match r {
-                Ok(t) => {
-                    tables.insert(t.name.clone(), t);
+                Ok(ts) => {
+                    for t in ts {
+                        tables.insert(t.name.clone(), t);
+                    }
                 }
                 Err(d) => diags.extend(d),
             }
         }
         if diags.is_empty() {
-            Ok(DataStore { tables })
+            Ok(DataStore { tables, unread })
         } else {
             diags.sort();
             diags.dedup();
@@ -366,6 +415,7 @@ impl DataStore {
     pub fn from_tables(tables: impl IntoIterator<Item = DataTable>) -> DataStore {
         DataStore {
             tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            unread: Vec::new(),
         }
     }
 
@@ -426,7 +476,16 @@ impl DataStore {
         } else {
             let mut msg = format!("no data file `{raw}` in data/");
             let close = suggest(stem, self.names());
-            if !close.is_empty() {
+            let sheet = self.unread.iter().find(|p| {
+                let p = p.strip_prefix("data").unwrap_or(p).with_extension("");
+                p.to_string_lossy().replace('\\', "/") == stem
+            });
+            if let Some(sheet) = sheet {
+                msg.push_str(&format!(
+                    "; `{}` is there, but bundel does not read spreadsheets yet: in Excel use Save As > \"CSV UTF-8 (door komma's gescheiden)\" or \"Unicode-tekst\" into data/",
+                    sheet.display()
+                ));
+            } else if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", quoted_list(&close, "or")));
             } else if self.tables.is_empty() {
                 msg.push_str("; the data/ folder has no .csv or .yaml files");
@@ -489,11 +548,12 @@ impl DataTable {
     }
 }
 
-fn load_job(job: &Job) -> Result<DataTable, Vec<Diagnostic>> {
+/// The table of a data file; a workbook gives one per sheet (see [`read_xlsx`]).
+fn load_job(job: &Job) -> Result<Vec<DataTable>, Vec<Diagnostic>> {
     let is_csv = job
         .source
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        .is_some_and(|e| is_delimited(&e.to_string_lossy()));
     let meta = match &job.sidecar {
         Some((path, rel)) => {
             let text = std::fs::read_to_string(path)
@@ -504,10 +564,32 @@ fn load_job(job: &Job) -> Result<DataTable, Vec<Diagnostic>> {
     };
     let bytes = std::fs::read(&job.path)
         .map_err(|e| vec![Diagnostic::file(&job.source, format!("cannot read: {e}"))])?;
-    if is_csv {
-        read_csv::read(&job.name, &job.source, &bytes, &meta)
+    let ext = job
+        .source
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_workbook(&ext) {
+        let sheets = read_xlsx::read(&job.name, &job.source, &bytes, &meta)?;
+        let main = meta
+            .sheet
+            .clone()
+            .or_else(|| sheets.first().map(|(s, _)| s.clone()));
+        let mut out = Vec::new();
+        for (sheet, table) in sheets {
+            if Some(&sheet) == main.as_ref() {
+                out.push(table.clone());
+            }
+            out.push(DataTable {
+                name: format!("{}#{sheet}", job.name),
+                ..table
+            });
+        }
+        Ok(out)
+    } else if is_csv {
+        read_csv::read(&job.name, &job.source, &bytes, &meta).map(|t| vec![t])
     } else {
-        read_yaml::read(&job.name, &job.source, &bytes, &meta)
+        read_yaml::read(&job.name, &job.source, &bytes, &meta).map(|t| vec![t])
     }
 }
 

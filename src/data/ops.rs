@@ -203,6 +203,7 @@ impl DataTable {
             source: self.source.clone(),
             columns: idx.iter().map(|&j| self.columns[j].clone()).collect(),
             rows: self.rows.iter().map(pick).collect(),
+            footer: self.footer.clone(),
         })
     }
 
@@ -517,6 +518,7 @@ impl DataTable {
             source: self.source.clone(),
             columns: self.columns.clone(),
             rows: Vec::new(),
+            footer: self.footer.clone(),
         }
     }
 }

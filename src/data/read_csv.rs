@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::infer::{self, RawCell, RawColumn, RawRow, RawTable};
 use super::meta::Meta;
-use super::{sidecar_path, DataTable};
+use super::DataTable;
 use crate::diagnostic::Diagnostic;
 
 /// One value with the position of its first character (the opening quote if quoted).
@@ -187,7 +187,6 @@ pub(super) fn read(
                 "export the sheet again, or delete the file if it is not needed",
             )]);
     }
-    let sidecar = sidecar_path(source);
     // Excel honours a first line `sep=;`, and some exports write one.
     let first_line = text.lines().next().unwrap_or("").trim();
     let sep_line = first_line.strip_prefix("sep=").and_then(|s| {
@@ -230,20 +229,44 @@ pub(super) fn read(
             "set `header_line` to the line that holds the column names",
         )]);
     };
-    let rows: Vec<Record> = recs.collect();
+    let mut rows: Vec<Record> = recs.collect();
+    let mut header = header;
+    // StatLine and Excel exports put a title (one value per line) above the column names.
     if meta.header_line.is_none() && header.filled() == 1 {
-        if let Some(real) = rows.iter().take(50).find(|r| r.filled() >= 2) {
-            return Err(vec![Diagnostic::new(source, header.line, 1, format!(
-                "line {} looks like a title, not a row of column names: it has one value, line {} has {}",
-                header.line,
-                real.line,
-                real.filled()
-            ))
-            .with_hint(format!(
-                "delete the lines above the column names, or add `header_line: {}` to {sidecar}",
-                real.line
-            ))]);
+        if let Some(i) = rows.iter().take(50).position(|r| r.filled() >= 2) {
+            header = rows.remove(i);
+            rows.drain(..i);
         }
+    }
+    // ... and the source and footnotes (one value per line) below the table.
+    let mut footer = Vec::new();
+    let keep = match meta.footer_lines {
+        Some(n) => rows.len().saturating_sub(n),
+        None => {
+            let mut k = rows.len();
+            while k > 0 && rows[k - 1].filled() == 1 && header.filled() >= 2 {
+                let first = rows[k - 1]
+                    .fields
+                    .first()
+                    .map(|f| f.text.trim())
+                    .unwrap_or("");
+                // A data row with only its label filled is a row, not a note.
+                if rows[k - 1].fields.len() >= header.fields.len() || first.is_empty() {
+                    break;
+                }
+                k -= 1;
+            }
+            k
+        }
+    };
+    for rec in rows.drain(keep..) {
+        let text: Vec<&str> = rec
+            .fields
+            .iter()
+            .map(|f| f.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        footer.push(text.join(" "));
     }
     let mut diags = Vec::new();
     // Excel exports formatted-but-empty columns as trailing `;;;`: not a column.
@@ -323,6 +346,7 @@ pub(super) fn read(
             .map(|f| RawCell {
                 text: f.text,
                 native: None,
+                percent: false,
                 line: f.line,
                 col: f.col,
             })
@@ -347,6 +371,7 @@ pub(super) fn read(
         RawTable {
             columns,
             rows: raw_rows,
+            footer,
         },
         meta,
         Some(delim),

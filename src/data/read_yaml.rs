@@ -124,6 +124,7 @@ pub(super) fn read(
                 RawCell {
                     text,
                     native,
+                    percent: false,
                     line: kline,
                     col: vcol,
                 },
@@ -142,6 +143,7 @@ pub(super) fn read(
                 .map(|_| RawCell {
                     text: String::new(),
                     native: None,
+                    percent: false,
                     line,
                     col: 0,
                 })
@@ -152,7 +154,17 @@ pub(super) fn read(
             RawRow { line, cells: row }
         })
         .collect();
-    infer::build(name, source, RawTable { columns, rows }, meta, None)
+    infer::build(
+        name,
+        source,
+        RawTable {
+            columns,
+            rows,
+            footer: Vec::new(),
+        },
+        meta,
+        None,
+    )
 }
 
 fn scalar_text(v: &Value) -> Option<String> {

@@ -537,20 +537,28 @@ fn header_errors() {
         (d.line, d.col, d.message.as_str()),
         (1, 7, "column 2 has no name")
     );
-    let d = csv_error(
-        "Verzuim mbo 2021-2022;;;\n\nopleiding;wettelijk;langdurig;overig\nTechniek;19;;3\n",
+}
+
+/// StatLine (CBS) and Excel exports: title lines above the column names and the source
+/// and footnotes below the table are not rows; the footer is kept for the source line.
+#[test]
+fn title_and_footer_lines_around_the_table() {
+    let t = csv(
+        "Verzuim mbo 2021-2022;;;\n\nopleiding;wettelijk;langdurig;overig\nTechniek;19;;3\nZorg;91;1;7\n",
     );
-    assert_eq!((d.line, d.col), (1, 1));
-    assert_eq!(
-        d.message,
-        "line 1 looks like a title, not a row of column names: it has one value, line 3 has 4"
+    assert_eq!(t.columns[0].name, "opleiding");
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].line, 4, "lines are still those of the file");
+    let t = csv(
+        "\"Regionale kerncijfers\"\n\"Regio's\";\"Perioden\";\"Inwoners\";\"Banen\"\n\"Aalten\";\"2021\";\"27 121\";\"12 400\"\n\"Berkelland\";\"2021\";\"44 030\";\"x\"\n\"Bron: CBS\"\n\"* voorlopige cijfers\"\n",
     );
-    assert_eq!(
-        d.hint.as_deref(),
-        Some(
-            "delete the lines above the column names, or add `header_line: 3` to data/t.meta.yaml"
-        )
-    );
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.footer, ["Bron: CBS", "* voorlopige cijfers"]);
+    assert_eq!(t.rows[1].cells[3], Cell::Special(Special::Secret));
+    // A last row with only its label filled in is still a row.
+    let t = csv("regio;aantal\nA;3\nB;\n");
+    assert_eq!(t.rows.len(), 2);
+    assert!(t.footer.is_empty());
 }
 
 #[test]
@@ -815,7 +823,7 @@ fn names_lookup_and_path_safety() {
         (".verborgen.csv", b"a\n1\n"),
         ("~$werkmap.csv", b"a\n1\n"),
         ("notities.txt", b"niet inlezen"),
-        ("bron.xlsx", b"PK"),
+        ("bron.xls", b"old"),
     ])
     .unwrap();
     assert_eq!(

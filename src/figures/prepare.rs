@@ -11,11 +11,16 @@ use crate::data::{DataTable, Filter};
 /// Reads `data`, `where`, `derive` and `sort` and applies them in that order. Problems are
 /// recorded in `f` at the line of the key that caused them.
 pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
-    f.expect(&["data", "scope", "where", "derive", "sort"]);
+    f.expect(&["data", "sheet", "scope", "where", "derive", "sort"]);
     let name = f.required_str(
         "data",
         "name the data file: `data: vsv-aandeel` for data/vsv-aandeel.csv",
     )?;
+    // A workbook's other sheets: `data: bestand` with `sheet: Tabel 2.4`.
+    let name = match f.str("sheet") {
+        Some(sheet) => format!("{}#{}", name.trim_end_matches(".xlsx"), sheet.trim()),
+        None => name,
+    };
     // Borrowed until a step changes it: a factsheet's blocks keep a few rows of a large
     // table, and copying all of it for every block of every page was most of the build.
     let mut table: Cow<DataTable> = match env.data.lookup(&name) {

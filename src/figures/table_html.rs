@@ -57,11 +57,21 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         }
     }
     let table = prepare(&mut f, env);
+    // A StatLine export's own source line (`Bron: CBS`) when the block names none.
+    let footer_source = table.as_ref().and_then(|t| {
+        t.footer.iter().find_map(|l| {
+            let lower = l.to_lowercase();
+            ["bron:", "bron :", "source:"]
+                .iter()
+                .find(|p| lower.starts_with(*p))
+                .map(|p| l[p.len()..].trim().to_string())
+        })
+    });
     let pivot = f.raw("pivot");
     let columns = f.list("columns");
     let rename = f.pairs("rename").unwrap_or_default();
     let total = f.str("total");
-    let source = f.str("source");
+    let source = f.str("source").or(footer_source);
     let mut notes = f.list("notes").unwrap_or_default();
     let decimals_all = match f.raw("decimals") {
         Some(Value::Number(n)) => n.as_u64().map(|d| d.min(6) as usize),
@@ -636,6 +646,7 @@ fn pivot_table(table: &DataTable, spec: &Value) -> Result<(DataTable, Vec<Group>
             source: table.source.clone(),
             columns,
             rows,
+            footer: table.footer.clone(),
         },
         groups,
     ))
