@@ -410,3 +410,56 @@ fn excels_unicode_text_export_is_read_like_a_csv() {
     // The report's Tabel 2.2: its printed "overig" total (36) was wrong; the sum is 39.
     assert_eq!(rows(&doc, "tfoot tr"), ["Totaal 206 1 39"]);
 }
+
+/// The report's Tabel 2.2 prints 36 as the total of "overig"; its cells add up to 39. The
+/// build finds it; only an explicit setting publishes the printed figure, with a note on
+/// the table and a warning on every build.
+#[test]
+fn a_wrong_printed_total_is_found_and_kept_only_on_request_with_a_note() {
+    let site = Site::new();
+    site.write(
+        "data/tabel-2-2.csv",
+        "opleidingsrichting;wettelijk;langdurig;overig\nTechniek en Informatica;19;;3\nZorg, Welzijn en Sport;91;;7\nEducatie en Participatie;62;1;\nEconomie en Dienstverlening;34;;29\nTotaal;206;1;36\n",
+    );
+    site.write(
+        "content/verzuim.md",
+        "---\ntitle: Verzuim\n---\n```table\ndata: tabel-2-2\ntitle: Verzuimmeldingen, jonger dan 18 jaar\n```\n",
+    );
+    let out = site.bundel(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("data/tabel-2-2.csv:6:")
+            && err.contains("totals row says 36 but the column `overig` adds up to 39"),
+        "{err}"
+    );
+    assert!(
+        err.contains("keep_printed_totals: [overig]"),
+        "the fix is named: {err}"
+    );
+
+    site.write(
+        "data/tabel-2-2.meta.yaml",
+        "empty: 0\nkeep_printed_totals: [overig]\n",
+    );
+    for _ in 0..2 {
+        let out = site.bundel(&["build"]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert!(
+            err.contains("data/tabel-2-2.csv:6:") && err.contains("warning: totals row says 36"),
+            "warned on every build: {err}"
+        );
+    }
+    let doc = site.html("verzuim/index.html");
+    assert_eq!(
+        rows(&doc, "tfoot tr"),
+        ["Totaal 206 1 36"],
+        "printed as published"
+    );
+    let notes = texts(&doc, ".figure__notes");
+    assert!(
+        notes.iter().any(|n| n.contains("Het totaal van ‘overig’ (36) is overgenomen zoals de bron het publiceerde; de cijfers erboven tellen op tot 39.")),
+        "{notes:?}"
+    );
+}

@@ -688,6 +688,7 @@ pub(super) fn build(
         .into_iter()
         .zip(&kinds)
         .map(|(c, &kind)| Column {
+            kept_total: meta.keeps_printed_total(&c.name),
             name: c.name,
             kind,
             line: c.line,

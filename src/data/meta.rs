@@ -20,6 +20,8 @@ pub(super) struct Meta {
     pub footer_lines: Option<usize>,
     /// The sheet of a workbook that the file's name stands for (else the first).
     pub sheet: Option<String>,
+    /// Columns whose printed total is published as printed even where it does not add up.
+    pub keep_printed_totals: Vec<String>,
     pub columns: Vec<ColumnOverride>,
     /// What an empty cell means: missing (the default), or 0 in these columns (count
     /// tables print no number where there were no cases).
@@ -52,6 +54,7 @@ struct RawMeta {
     header_line: Option<usize>,
     footer_lines: Option<usize>,
     sheet: Option<String>,
+    keep_printed_totals: Option<Vec<String>>,
     columns: Option<BTreeMap<String, ColumnKind>>,
     empty: Option<serde_yaml::Value>,
 }
@@ -138,6 +141,7 @@ impl Meta {
         }
         meta.footer_lines = raw.footer_lines;
         meta.sheet = raw.sheet;
+        meta.keep_printed_totals = raw.keep_printed_totals.unwrap_or_default();
         let columns_line = at("columns").0.max(1);
         for (name, kind) in raw.columns.unwrap_or_default() {
             let (line, col) = find_key(text, &name, columns_line);
@@ -186,6 +190,10 @@ impl Meta {
         }
     }
 
+    pub fn keeps_printed_total(&self, column: &str) -> bool {
+        self.keep_printed_totals.iter().any(|c| c == column)
+    }
+
     /// Whether an empty cell of this column is the number 0.
     pub fn empty_is_zero(&self, column: &str) -> bool {
         match &self.empty_zero {
@@ -231,7 +239,7 @@ impl Meta {
 }
 
 const HELP: &str =
-    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line`, `footer_lines`, `sheet` (a workbook's), `empty` (`0` or \
+    "the override file takes `delimiter`, `decimal`, `encoding`, `header_line`, `footer_lines`, `sheet` (a workbook's), `keep_printed_totals`, `empty` (`0` or \
 `missing`) and `columns` (kinds: number, percent, text, date, schoolyear)";
 
 /// A serde_yaml error as a diagnostic at the position it reports.

@@ -88,6 +88,9 @@ pub struct Column {
     /// For a column made by `derive`: its formula, so that its total is the formula applied
     /// to the totals of its inputs (130 / 9.435 = 1,4%), never a sum of its values.
     pub derived: Option<Derived>,
+    /// The file's totals row keeps its printed figure for this column even where it does
+    /// not add up (`keep_printed_totals:` in the sidecar): shown with a note, warned about.
+    pub kept_total: bool,
 }
 
 /// A `derive` formula over named columns; survives selecting and reordering columns.
@@ -495,6 +498,15 @@ impl DataStore {
             }
             Err(msg)
         }
+    }
+
+    /// Printed totals kept by `keep_printed_totals`, as warnings for every build.
+    pub fn kept_totals(&self) -> Vec<Diagnostic> {
+        self.tables
+            .iter()
+            .filter(|(name, _)| !name.contains('#'))
+            .flat_map(|(_, t)| t.total_mismatches(true))
+            .collect()
     }
 
     /// Checks the totals row of every table; see [`DataTable::check_totals`].

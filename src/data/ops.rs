@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use serde_yaml::Value;
 
 use super::infer::{is_total_label, parse_date, parse_number_lenient, school_year_start};
-use super::{expr, quoted_list, suggest, Cell, Column, ColumnKind, DataTable, Derived, Row, Total};
+use super::{
+    expr, quoted_list, sidecar_path, suggest, Cell, Column, ColumnKind, DataTable, Derived, Row,
+    Total,
+};
 use crate::diagnostic::Diagnostic;
 use crate::locale::decimals_needed;
 
@@ -382,6 +385,7 @@ impl DataTable {
             kind,
             line: 0,
             col: 0,
+            kept_total: false,
             derived: Some(Derived {
                 expr: by_name,
                 inputs,
@@ -465,11 +469,55 @@ impl DataTable {
     /// rates and ranks (percent columns, names with `percent`, `aandeel`, `gemiddeld`, `rang`, ...)
     /// are skipped: their totals row holds an overall rate, not a sum.
     pub fn check_totals(&self) -> Vec<Diagnostic> {
+        self.total_mismatches(false)
+    }
+
+    /// The printed total of a column and what its cells add up to, when they differ.
+    pub fn printed_total_mismatch(&self, j: usize) -> Option<(f64, f64)> {
+        let t = self.totals_row_index()?;
+        let column = &self.columns[j];
+        if column.kind != ColumnKind::Number || is_rate_name(&column.name) {
+            return None;
+        }
+        let total = self.rows[t].cells[j].as_f64()?;
+        let sum: f64 = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != t)
+            .filter_map(|(_, r)| r.cells[j].as_f64())
+            .sum();
+        let tolerance =
+            0.5 * 10f64.powi(-(decimals_needed(total, 6) as i32)) + 1e-9 * total.abs().max(1.0);
+        ((sum - total).abs() > tolerance).then_some((total, sum))
+    }
+
+    /// Totals that do not add up: errors for ordinary columns (`kept` false), or the
+    /// warnings for columns whose printed total is kept on purpose (`kept` true).
+    pub(super) fn total_mismatches(&self, kept: bool) -> Vec<Diagnostic> {
         let Some(t) = self.totals_row_index() else {
             return Vec::new();
         };
         let mut diags = Vec::new();
         for (j, column) in self.columns.iter().enumerate() {
+            if column.kept_total != kept {
+                continue;
+            }
+            if kept && self.printed_total_mismatch(j).is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        sidecar_path(&self.source),
+                        0,
+                        0,
+                        format!(
+                            "`keep_printed_totals` names `{}`, whose total adds up: the setting is no longer needed",
+                            column.name
+                        ),
+                    )
+                    .with_hint("remove the column from `keep_printed_totals`"),
+                );
+                continue;
+            }
             if column.kind != ColumnKind::Number || is_rate_name(&column.name) {
                 continue;
             }
@@ -503,9 +551,15 @@ impl DataTable {
                             plain(sum)
                         ),
                     )
-                    .with_hint(
-                        "correct the total or the values above it, so that the table adds up",
-                    ),
+                    .with_hint(if kept {
+                        "kept as printed because `keep_printed_totals` names the column; the table says so in a note".to_string()
+                    } else {
+                        format!(
+                            "correct the total or the values above it, so that the table adds up; to publish a known-wrong printed total as it was printed, add `keep_printed_totals: [{}]` to {}",
+                            column.name,
+                            sidecar_path(&self.source)
+                        )
+                    }),
                 );
             }
         }

@@ -254,6 +254,22 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     // read), or a computed one.
     if let Some(tr) = totals_row {
         html.push_str("<tfoot>\n<tr>");
+        for col in &cols {
+            if !table.columns[col.index].kept_total {
+                continue;
+            }
+            if let Some((printed, sum)) = table.printed_total_mismatch(col.index) {
+                let n = |v: f64| format_cell(Some(v), col.decimals, col.percent, env.lang, &words);
+                let plain = |v: f64| n(v).replace("<td class=\"num\">", "").replace("</td>", "");
+                notes.push(
+                    words
+                        .kept_total_note
+                        .replace("{column}", &format!("‘{}’", col.label))
+                        .replace("{printed}", &plain(printed))
+                        .replace("{sum}", &plain(sum)),
+                );
+            }
+        }
         for (i, col) in cols.iter().enumerate() {
             html.push_str(&cell_html(
                 &table.rows[tr].cells[col.index],

@@ -17,6 +17,8 @@ pub struct Words {
     pub secret_note: &'static str,
     pub not_applicable: &'static str,
     pub not_applicable_note: &'static str,
+    /// `{column}`, `{printed}` and `{sum}` are filled in.
+    pub kept_total_note: &'static str,
     /// `{sign}` is replaced by the sign (`*`).
     pub provisional_note: &'static str,
     pub total: &'static str,
@@ -52,6 +54,7 @@ impl Words {
                 not_applicable: "niet van toepassing",
                 not_applicable_note: "n.v.t. = niet van toepassing.",
                 provisional_note: "{sign} = voorlopig cijfer.",
+                kept_total_note: "Het totaal van {column} ({printed}) is overgenomen zoals de bron het publiceerde; de cijfers erboven tellen op tot {sum}.",
                 total: "Totaal",
                 target: "Streefcijfer",
                 target_met: "gehaald",
@@ -81,6 +84,7 @@ impl Words {
                 not_applicable: "not applicable",
                 not_applicable_note: "n/a = not applicable.",
                 provisional_note: "{sign} = provisional figure.",
+                kept_total_note: "The total of {column} ({printed}) is given as the source published it; the figures above it add up to {sum}.",
                 total: "Total",
                 target: "Target",
                 target_met: "met",

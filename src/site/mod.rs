@@ -242,6 +242,7 @@ fn render_site_from(
     Diagnostics::from(images.errors()).take_result()?;
     print_warnings(images.warnings());
     print_warnings(menu_warnings(site_dir, &inputs));
+    print_warnings(inputs.data.kept_totals());
     // A template of the site's own that a page asks for by `layout` is no misspelt override.
     let layouts_asked: BTreeSet<String> = inputs
         .content
