@@ -440,3 +440,19 @@ fn a_site_without_themes_folder_uses_the_built_in_theme() {
     assert!(s.exists("css/bundel.css"));
     assert!(s.exists("fonts/inter-regular.woff2"));
 }
+
+/// Without `base_url` there is no absolute address to give: no canonical link or `og:url`
+/// of "/", and the build says what is missing.
+#[test]
+fn a_site_without_base_url_gets_no_false_addresses_and_a_warning() {
+    let site = Site::bare();
+    site.write("site.yaml", "title: Testsite\n");
+    site.write("content/_index.md", "---\ntitle: Home\n---\nWelkom.\n");
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("site.yaml: warning: no `base_url`"), "{err}");
+    let home = site.read("index.html");
+    assert!(!home.contains("og:url"), "{home}");
+    assert!(!home.contains("rel=\"canonical\""), "{home}");
+}

@@ -274,6 +274,18 @@ fn number_token(t: &str) -> Option<NumTok> {
     })
 }
 
+/// Digits before the decimal mark, leading zeros not counted. (Long fractions are fine:
+/// Excel writes 0,0140845070422535 for 1,4%, and a float keeps what matters of it.)
+fn integer_digits(body: &str, decimal: char) -> usize {
+    body.split(decimal)
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|&c| c == '0')
+        .count()
+}
+
 /// Signs a table may print after a number to point at a note.
 const NOTE_SIGNS: [char; 3] = ['*', '†', '‡'];
 
@@ -633,6 +645,12 @@ pub(super) fn build(
                 (ColumnKind::Text, _) | (_, Shape::TotalLabel) => {
                     Some(Cell::Text(text.to_string()))
                 }
+                // Beyond 15 significant digits a float no longer holds the number written.
+                (ColumnKind::Number | ColumnKind::Percent, Shape::Num(tok))
+                    if integer_digits(&tok.body, decimal) > 15 =>
+                {
+                    None
+                }
                 (ColumnKind::Number | ColumnKind::Percent, Shape::Num(tok)) => {
                     number_value(tok, decimal).map(|v| match tok.note {
                         Some(m) => Cell::Special(Special::Marked(v, m)),
@@ -776,6 +794,21 @@ fn cell_error(ctx: &ColumnContext, shape: &Shape, cell: &RawCell) -> Diagnostic 
             format!("most values in this column are {plural}")
         }
     };
+    if let (Shape::Num(tok), true) = (shape, kind.is_numeric()) {
+        if integer_digits(&tok.body, decimal) > 15 {
+            return Diagnostic::new(
+                source,
+                cell.line,
+                cell.col,
+                format!(
+                    "column `{name}`: `{text}` has more digits than bundel can keep exactly (15)"
+                ),
+            )
+            .with_hint(format!(
+                "a code with many digits (an account or BRIN number) is text: set `columns: {{{name}: text}}` in {sidecar}; a measured figure needs no more than 15 digits"
+            ));
+        }
+    }
     if let (Shape::Num(_), true) = (shape, kind.is_numeric()) {
         // Only an explicit `decimal:` can make a well-formed number unreadable.
         let dec = mark_name(decimal);
@@ -792,8 +825,13 @@ fn cell_error(ctx: &ColumnContext, shape: &Shape, cell: &RawCell) -> Diagnostic 
         ));
     }
     let message = format!("column `{name}`: `{text}` is not {what}; {why}");
+    let signs = if kind.is_numeric() {
+        " (or a sign of a statistics table: `.` not known, `x` secret, `-` nil, `10*` a number with a note)"
+    } else {
+        ""
+    };
     Diagnostic::new(source, cell.line, cell.col, message).with_hint(format!(
-        "write it as {what} (e.g. {example}), leave the cell empty if the figure is not available, or set `columns: {{{name}: text}}` in {sidecar} if the column is text"
+        "write it as {what} (e.g. {example}), leave the cell empty if the figure is not available{signs}, or set `columns: {{{name}: text}}` in {sidecar} if the column is text"
     ))
 }
 

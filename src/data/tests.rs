@@ -1148,3 +1148,17 @@ fn large_files_load_in_linear_time() {
     assert_eq!(t.rows.len(), 50_000);
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
+
+#[test]
+fn numbers_beyond_fifteen_digits_are_refused_long_fractions_are_not() {
+    let d = csv_error("regio;bedrag\nA;99999999999999999999999999999\n");
+    assert_eq!((d.line, d.col), (2, 3));
+    assert!(
+        d.message
+            .contains("more digits than bundel can keep exactly"),
+        "{}",
+        d.message
+    );
+    let t = csv("regio;aandeel\nA;0,0140845070422535\nB;1,5\n");
+    assert_eq!(numbers(&t, "aandeel")[0], Some(0.0140845070422535));
+}

@@ -243,6 +243,13 @@ fn render_site_from(
     print_warnings(images.warnings());
     print_warnings(menu_warnings(site_dir, &inputs));
     print_warnings(inputs.data.kept_totals());
+    if !inputs.config.base_url.contains("://") {
+        print_warnings([Diagnostic::file(
+            crate::config::CONFIG_FILE,
+            "no `base_url`: pages get no canonical address, and links shared on social media no address or picture",
+        )
+        .with_hint("write where the site will be published: `base_url: https://www.example.org/rmc-achterhoek/`")]);
+    }
     // A template of the site's own that a page asks for by `layout` is no misspelt override.
     let layouts_asked: BTreeSet<String> = inputs
         .content
