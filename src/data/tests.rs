@@ -491,7 +491,7 @@ fn text_in_a_number_column() {
     );
     assert_eq!(
         d.hint.as_deref(),
-        Some("write it as a number (e.g. 12 or 1,5), leave the cell empty if the figure is not available, or set `columns: {aantal: text}` in data/t.meta.yaml if the column is text")
+        Some("write it as a number (e.g. 12 or 1,5), leave the cell empty if the figure is not available (or a sign of a statistics table: `.` not known, `x` secret, `-` nil, `10*` a number with a note), or set `columns: {aantal: text}` in data/t.meta.yaml if the column is text")
     );
     // A mostly-text column is simply text.
     assert_eq!(kinds(&csv("a;b\nX;twaalf\nY;dertien\nZ;14\n")), [T, T]);
