@@ -463,3 +463,43 @@ fn a_wrong_printed_total_is_found_and_kept_only_on_request_with_a_note() {
         "{notes:?}"
     );
 }
+
+/// Means where asked: `total: {aandeel: mean}`, weighted by a column with `weighted:`.
+#[test]
+fn totals_rows_give_means_and_weighted_means_where_asked() {
+    let site = Site::new();
+    site.write(
+        "data/regios.csv",
+        "regio;vsv;deelnemers;aandeel\nAchterhoek;100;10000;1,0%\nTwente;300;10000;3,0%\nIJssel-Vecht;200;20000;1,0%\n",
+    );
+    let block = |extra: &str| {
+        format!("---\ntitle: Regio's\n---\n```table\ndata: regios\ntitle: Vsv per regio\n{extra}\n```\n")
+    };
+    site.write("content/regios.md", &block("total: {aandeel: mean}"));
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        rows(&site.html("regios/index.html"), "tfoot tr"),
+        ["Totaal 600 40.000 1,7%"],
+        "a plain mean of 1, 3 and 1"
+    );
+    site.write(
+        "content/regios.md",
+        &block("total: {aandeel: mean}\nweighted: deelnemers"),
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        rows(&site.html("regios/index.html"), "tfoot tr"),
+        ["Totaal 600 40.000 1,5%"],
+        "weighted by deelnemers: (1 × 10.000 + 3 × 10.000 + 1 × 20.000) / 40.000"
+    );
+    site.write("content/regios.md", &block("total: {aandeel: median}"));
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains(
+            "content/regios.md:7:1: error: `total` takes `sum` or `mean` per column, not `median`"
+        ),
+        "{err}"
+    );
+}

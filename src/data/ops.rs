@@ -423,6 +423,49 @@ impl DataTable {
         self.total_of(col, 0)
     }
 
+    /// The mean of a column for a totals row, weighted by `weight` when given (a mean
+    /// percentage weighted by `deelnemers`): only when every cell involved has a number.
+    pub fn column_mean(&self, col: &str, weight: Option<&str>) -> Total {
+        let Some(j) = self.column_index(col) else {
+            return Total::NotSummable;
+        };
+        if !self.columns[j].kind.is_numeric() {
+            return Total::NotSummable;
+        }
+        let w = match weight.map(|w| self.column_index(w)) {
+            Some(None) => return Total::NotSummable,
+            Some(Some(w)) => Some(w),
+            None => None,
+        };
+        let totals = self.totals_row_index();
+        let (mut sum, mut weights) = (0.0, 0.0);
+        let (mut missing, mut of) = (0, 0);
+        for (i, row) in self.rows.iter().enumerate() {
+            if Some(i) == totals {
+                continue;
+            }
+            of += 1;
+            let weight = match w {
+                Some(w) => row.cells[w].as_f64(),
+                None => Some(1.0),
+            };
+            match (row.cells[j].as_f64(), weight) {
+                (Some(v), Some(wt)) => {
+                    sum += v * wt;
+                    weights += wt;
+                }
+                _ => missing += 1,
+            }
+        }
+        if of == 0 || missing > 0 {
+            Total::Incomplete { missing, of }
+        } else if weights == 0.0 {
+            Total::NotSummable
+        } else {
+            Total::Value(sum / weights)
+        }
+    }
+
     fn total_of(&self, col: &str, depth: usize) -> Total {
         let Some(j) = self.column_index(col) else {
             return Total::NotSummable;

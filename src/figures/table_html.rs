@@ -70,7 +70,32 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
     let pivot = f.raw("pivot");
     let columns = f.list("columns");
     let rename = f.pairs("rename").unwrap_or_default();
-    let total = f.str("total");
+    // `total: sum`, or per column `total: {aandeel: mean}` (others are summed), with
+    // `weighted: deelnemers` for means weighted by a column.
+    let total_raw = f.raw("total");
+    let weighted = f.str("weighted");
+    let mut means: Vec<String> = Vec::new();
+    let mut total_error = None;
+    let total: Option<String> = match &total_raw {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Mapping(m)) => {
+            for (k, v) in m {
+                match (scalar(k), v.as_str()) {
+                    (Some(col), Some("mean")) => means.push(col),
+                    (Some(_), Some("sum")) => {}
+                    _ => {
+                        total_error = Some(format!(
+                            "`total` takes `sum` or `mean` per column, not `{}`",
+                            scalar(v).unwrap_or_else(|| "a list".into())
+                        ))
+                    }
+                }
+            }
+            Some("sum".to_string())
+        }
+        Some(v) => Some(scalar(v).unwrap_or_default()),
+    };
     let source = f.str("source").or(footer_source);
     let mut notes = f.list("notes").unwrap_or_default();
     let decimals_all = match f.raw("decimals") {
@@ -92,11 +117,25 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
         return Err(errors);
     };
     if let Some(t) = &total {
-        if t != "sum" {
+        if t != "sum" || total_error.is_some() {
             let (l, c) = key_line(block, "total");
+            let msg = total_error.unwrap_or_else(|| format!("unknown `total: {t}`"));
+            errors.push(Diagnostic::new(env.file, l, c, msg).with_hint(
+                "use `total: sum` for a totals row of sums, or `total: {aandeel: mean}` (with `weighted: deelnemers` for a weighted mean)",
+            ));
+        }
+    }
+    if let Some(w) = &weighted {
+        if table.column_index(w).is_none() {
+            let (l, c) = key_line(block, "weighted");
             errors.push(
-                Diagnostic::new(env.file, l, c, format!("unknown `total: {t}`"))
-                    .with_hint("use `total: sum` for a computed totals row"),
+                Diagnostic::new(
+                    env.file,
+                    l,
+                    c,
+                    format!("`weighted: {w}`: there is no such column"),
+                )
+                .with_hint("name the column that weighs the means, such as `weighted: deelnemers`"),
             );
         }
     }
@@ -290,12 +329,24 @@ pub fn render_block(block: &FencedBlock, env: &mut BlockEnv) -> Result<String, V
                 html.push_str(&format!("<th scope=\"row\">{}</th>", words.total));
                 continue;
             }
-            match table.column_total(name) {
+            let mean = means.iter().any(|m| m == &col.label || m == name);
+            let result = if mean {
+                table.column_mean(name, weighted.as_deref())
+            } else {
+                table.column_total(name)
+            };
+            // A mean of whole numbers is rarely whole: one decimal more than the cells.
+            let decimals = if mean {
+                col.decimals.max(1)
+            } else {
+                col.decimals
+            };
+            match result {
                 // A derived percentage (`aandeel`) is the formula over the totals: 1,4%.
                 Total::Value(v) if col.numeric => {
                     html.push_str(&format_cell(
                         Some(v),
-                        col.decimals,
+                        decimals,
                         col.percent,
                         env.lang,
                         &words,
