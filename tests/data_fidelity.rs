@@ -503,3 +503,28 @@ fn totals_rows_give_means_and_weighted_means_where_asked() {
         "{err}"
     );
 }
+
+/// An OpenDocument spreadsheet (LibreOffice), with a percentage cell and repeated cells.
+#[test]
+fn an_opendocument_spreadsheet_is_read_with_its_percentages() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>
+<table:table table:name="Vsv">
+<table:table-row><table:table-cell office:value-type="string"><text:p>regio</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>vsv</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>aandeel</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>doel</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Achterhoek</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="315"><text:p>315</text:p></table:table-cell><table:table-cell office:value-type="percentage" office:value="0.014"><text:p>1,4%</text:p></table:table-cell><table:table-cell office:value-type="percentage" office:value="0.015"><text:p>1,5%</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Twente</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2" office:value-type="percentage" office:value="0.02"><text:p>2,0%</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let site = Site::new();
+    site.write_bytes("data/vsv.ods", &ods_bytes(content));
+    site.write(
+        "content/vsv.md",
+        "---\ntitle: Vsv\n---\n```table\ndata: vsv\ntitle: Vsv per regio\ndecimals: {aandeel: 1, doel: 1}\n```\n",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        rows(&site.html("vsv/index.html"), "tbody tr"),
+        ["Achterhoek 315 1,4% 1,5%", "Twente 7 2,0% 2,0%"],
+        "0.014 shown as a percentage is 1,4%"
+    );
+}

@@ -412,14 +412,27 @@ fn damaged_workbooks_never_panic() {
         )
         .unwrap();
     }
-    let good = wb.save_to_buffer().unwrap();
+    let xlsx = wb.save_to_buffer().unwrap();
+    let ods = common::ods_bytes(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="A">"#,
+        r#"<table:table-row><table:table-cell office:value-type="string"><text:p>regio</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>aandeel</text:p></table:table-cell></table:table-row>"#,
+        r#"<table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string"><text:p>X</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2" office:value-type="percentage" office:value="0.5"><text:p>50%</text:p></table:table-cell></table:table-row>"#,
+        r#"</table:table></office:spreadsheet></office:body></office:document-content>"#
+    ));
+    for (good, ext) in [(xlsx, "xlsx"), (ods, "ods")] {
+        damage_workbook(&good, ext);
+    }
+}
+
+fn damage_workbook(good: &[u8], ext: &str) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
-    let file = dir.path().join("data/boek.xlsx");
+    let file = dir.path().join(format!("data/boek.{ext}"));
+    let shown = format!("data/boek.{ext}");
     let mut r = runner(200);
     let damage = (0..good.len(), 0..good.len(), any::<u8>(), any::<bool>());
     r.run(&damage, |(cut, at, byte, truncate)| {
-        let mut bytes = good.clone();
+        let mut bytes = good.to_vec();
         if truncate {
             bytes.truncate(cut);
         } else {
@@ -428,7 +441,7 @@ fn damaged_workbooks_never_panic() {
         std::fs::write(&file, &bytes).unwrap();
         if let Err(errors) = bundel::data::DataStore::load(dir.path()) {
             for e in errors {
-                prop_assert_eq!(e.file.as_path(), Path::new("data/boek.xlsx"));
+                prop_assert_eq!(e.file.as_path(), Path::new(&shown));
             }
         }
         Ok(())

@@ -265,14 +265,14 @@ impl Serialize for DataStore {
 }
 
 /// `txt` is Excel's "Unicode-tekst" export: UTF-16 with tabs, read like a CSV.
-const DATA_EXTENSIONS: [&str; 6] = ["csv", "txt", "xlsx", "xlsm", "yaml", "yml"];
+const DATA_EXTENSIONS: [&str; 7] = ["csv", "txt", "xlsx", "xlsm", "ods", "yaml", "yml"];
 /// Spreadsheets bundel does not read (yet): named in "no data file" errors.
-const SPREADSHEETS: [&str; 2] = ["xls", "ods"];
+const SPREADSHEETS: [&str; 1] = ["xls"];
 
 /// Tables with lines or rows (delimited text, workbooks); the rest of the data extensions
 /// are YAML.
 fn is_delimited(ext: &str) -> bool {
-    ["csv", "txt", "xlsx", "xlsm"]
+    ["csv", "txt", "xlsx", "xlsm", "ods"]
         .iter()
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
@@ -294,7 +294,9 @@ fn is_tab_separated(path: &Path) -> bool {
 }
 
 fn is_workbook(ext: &str) -> bool {
-    ext.eq_ignore_ascii_case("xlsx") || ext.eq_ignore_ascii_case("xlsm")
+    ["xlsx", "xlsm", "ods"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 struct Job {

@@ -1,6 +1,7 @@
-//! Excel workbooks (`.xlsx`, `.xlsm`) as tables: cell values through `calamine`, and which
-//! cells Excel shows as percentages from the workbook's styles, because Excel stores 1,4%
-//! as 0.014 and a reader of the value alone would publish a number 100 times too small.
+//! Workbooks (`.xlsx`, `.xlsm`, `.ods`) as tables: cell values through `calamine`, and which
+//! cells are shown as percentages from the workbook's own XML (Excel's styles, OpenDocument's
+//! `office:value-type`), because 1,4% is stored as 0.014 and a reader of the value alone
+//! would publish a number 100 times too small.
 //!
 //! Every sheet is a table: the first (or the one the sidecar's `sheet:` names) under the
 //! file's name, each also as `name#Sheet name`. The header row is found as in a CSV file:
@@ -30,11 +31,15 @@ pub(super) fn read(
         vec![Diagnostic::file(source, format!("cannot read this workbook: {e}"))
             .with_hint("open it in Excel and save it again as an Excel workbook (.xlsx), or as \"CSV UTF-8\"")]
     };
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let percent = percent_cells(bytes).unwrap_or_default();
-    // Without them a workbook still reads; group labels are then left out.
-    let merged_ok = book.load_merged_regions().is_ok();
-    let names = book.sheet_names();
+    let ods = source
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    let sheets = if ods {
+        open_ods(bytes).map_err(|e| unreadable(&e))?
+    } else {
+        open_xlsx(bytes).map_err(|e| unreadable(&e))?
+    };
+    let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
     if let Some(wanted) = &meta.sheet {
         if !names.contains(wanted) {
             let file = meta.file.clone().unwrap_or_else(|| source.to_path_buf());
@@ -50,30 +55,20 @@ pub(super) fn read(
     }
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    for sheet in &names {
-        let range = match book.worksheet_range(sheet) {
+    for sheet in sheets {
+        let range = match sheet.range {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::file(
                     source,
-                    format!("cannot read the sheet `{sheet}`: {e}"),
+                    format!("cannot read the sheet `{}`: {e}", sheet.name),
                 ));
                 continue;
             }
         };
-        // calamine panics when asked for merged regions it could not load.
-        let merged: Vec<(u32, u32, u32, u32)> = if merged_ok {
-            book.merged_regions_by_sheet(sheet)
-                .iter()
-                .map(|(_, _, d)| (d.start.0, d.start.1, d.end.0, d.end.1))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let pct = percent.get(sheet.as_str());
-        match sheet_table(&range, pct, &merged, meta, source) {
+        match sheet_table(&range, Some(&sheet.percent), &sheet.merged, meta, source) {
             Ok(raw) => match infer::build(name, source, raw, meta, None) {
-                Ok(t) => out.push((sheet.clone(), t)),
+                Ok(t) => out.push((sheet.name.clone(), t)),
                 Err(d) => diags.extend(d),
             },
             // An empty sheet beside the data (a chart sheet, notes) is not an error.
@@ -92,6 +87,121 @@ pub(super) fn read(
     } else {
         Err(diags)
     }
+}
+
+/// A sheet as the workbook gives it: values, merged cells (start and end, row and column),
+/// and the cells shown as percentages.
+struct Sheet {
+    name: String,
+    range: Result<calamine::Range<Data>, String>,
+    merged: Vec<(u32, u32, u32, u32)>,
+    percent: HashSet<(u32, u32)>,
+}
+
+fn open_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut percent = percent_cells(bytes).unwrap_or_default();
+    // Without them a workbook still reads; group labels are then left out. (calamine
+    // panics when asked for merged regions it could not load.)
+    let merged_ok = book.load_merged_regions().is_ok();
+    let names = book.sheet_names();
+    Ok(names
+        .into_iter()
+        .map(|name| Sheet {
+            range: book.worksheet_range(&name).map_err(|e| e.to_string()),
+            merged: if merged_ok {
+                book.merged_regions_by_sheet(&name)
+                    .iter()
+                    .map(|(_, _, d)| (d.start.0, d.start.1, d.end.0, d.end.1))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            percent: percent.remove(&name).unwrap_or_default(),
+            name,
+        })
+        .collect())
+}
+
+fn open_ods(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
+    let mut book: calamine::Ods<_> =
+        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut percent = ods_percent_cells(bytes).unwrap_or_default();
+    let names = book.sheet_names();
+    Ok(names
+        .into_iter()
+        .map(|name| Sheet {
+            range: book.worksheet_range(&name).map_err(|e| e.to_string()),
+            merged: Vec::new(),
+            percent: percent.remove(&name).unwrap_or_default(),
+            name,
+        })
+        .collect())
+}
+
+/// An OpenDocument spreadsheet marks percentage cells itself:
+/// `<table:table-cell office:value-type="percentage" office:value="0.014">`. Positions count
+/// repeated rows and cells as the format writes them.
+fn ods_percent_cells(bytes: &[u8]) -> Option<HashMap<String, HashSet<(u32, u32)>>> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut xml = String::new();
+    zip.by_name("content.xml")
+        .ok()?
+        .read_to_string(&mut xml)
+        .ok()?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::new();
+    let (mut sheet, mut row, mut col, mut row_repeat) = (String::new(), 0u32, 0u32, 1u32);
+    let attr = |e: &quick_xml::events::BytesStart, key: &str| -> Option<String> {
+        e.attributes()
+            .filter_map(Result::ok)
+            .find(|a| a.key.as_ref() == key.as_bytes())
+            .and_then(|a| String::from_utf8(a.value.into_owned()).ok())
+    };
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == b"table:table-row" {
+                    row = row.saturating_add(row_repeat);
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => continue,
+        };
+        match e.name().as_ref() {
+            b"table:table" => {
+                sheet = attr(&e, "table:name").unwrap_or_default();
+                row = 0;
+            }
+            b"table:table-row" => {
+                col = 0;
+                row_repeat = attr(&e, "table:number-rows-repeated")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1);
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            b"table:table-cell" | b"table:covered-table-cell" => {
+                let repeat: u32 = attr(&e, "table:number-columns-repeated")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1);
+                if attr(&e, "office:value-type").as_deref() == Some("percentage") {
+                    let cells = out.entry(sheet.clone()).or_default();
+                    for c in col..col.saturating_add(repeat.min(16_384)) {
+                        cells.insert((row, c));
+                    }
+                }
+                col = col.saturating_add(repeat);
+            }
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 /// One sheet as raw rows and columns; `Err(None)` for a sheet without a table.
