@@ -419,46 +419,82 @@ fn key_line(block: &FencedBlock, key: &str) -> (usize, usize) {
         .unwrap_or((block.line, 1))
 }
 
+/// The header: one row, or two when columns are grouped, by a pivot's groups or by names
+/// written `group – column` (merged header cells of a workbook).
 fn header(cols: &[Col], groups: &[Group]) -> String {
-    let mut h = String::from("<thead>\n");
-    if groups.is_empty() {
-        h.push_str("<tr>");
-        for c in cols {
-            h.push_str(&th(c, ""));
-        }
-        h.push_str("</tr>\n");
-    } else {
-        // Row 1: ungrouped columns span both rows; groups span their columns.
-        let grouped: usize = groups.iter().map(|g| g.span).sum();
-        let lead = 1;
-        let trail = cols.len().saturating_sub(lead + grouped);
-        h.push_str("<tr>");
-        h.push_str(&th(&cols[0], " rowspan=\"2\""));
-        for g in groups {
-            h.push_str(&format!(
-                "<th scope=\"colgroup\" colspan=\"{}\" class=\"group\">{}</th>",
-                g.span,
-                esc(&g.label)
-            ));
-        }
-        for c in &cols[cols.len() - trail..] {
-            h.push_str(&th(c, " rowspan=\"2\""));
-        }
-        h.push_str("</tr>\n<tr>");
-        for c in &cols[lead..lead + grouped] {
-            h.push_str(&th(c, ""));
-        }
-        h.push_str("</tr>\n");
+    enum Segment<'a> {
+        Single(&'a Col),
+        Group(String, Vec<(&'a Col, String)>),
     }
-    h.push_str("</thead>\n");
+    let mut segments: Vec<Segment> = Vec::new();
+    if groups.is_empty() {
+        for c in cols {
+            match c.label.split_once(" – ") {
+                Some((g, rest)) if !g.trim().is_empty() && !rest.trim().is_empty() => {
+                    match segments.last_mut() {
+                        Some(Segment::Group(label, members)) if label == g => {
+                            members.push((c, rest.to_string()))
+                        }
+                        _ => segments
+                            .push(Segment::Group(g.to_string(), vec![(c, rest.to_string())])),
+                    }
+                }
+                _ => segments.push(Segment::Single(c)),
+            }
+        }
+    } else {
+        // A pivot: the row label, the groups of value columns, then the kept columns.
+        let grouped: usize = groups.iter().map(|g| g.span).sum();
+        segments.push(Segment::Single(&cols[0]));
+        let mut at = 1;
+        for g in groups {
+            let members = cols[at..(at + g.span).min(cols.len())]
+                .iter()
+                .map(|c| (c, c.label.clone()))
+                .collect();
+            segments.push(Segment::Group(g.label.clone(), members));
+            at += g.span;
+        }
+        for c in &cols[(1 + grouped).min(cols.len())..] {
+            segments.push(Segment::Single(c));
+        }
+    }
+    let mut h = String::from("<thead>\n<tr>");
+    if !segments.iter().any(|s| matches!(s, Segment::Group(..))) {
+        for c in cols {
+            h.push_str(&th(c, "", &c.label));
+        }
+        h.push_str("</tr>\n</thead>\n");
+        return h;
+    }
+    // Row 1: ungrouped columns span both rows; groups span their columns.
+    for s in &segments {
+        match s {
+            Segment::Single(c) => h.push_str(&th(c, " rowspan=\"2\"", &c.label)),
+            Segment::Group(label, members) => h.push_str(&format!(
+                "<th scope=\"colgroup\" colspan=\"{}\" class=\"group\">{}</th>",
+                members.len(),
+                esc(label)
+            )),
+        }
+    }
+    h.push_str("</tr>\n<tr>");
+    for s in &segments {
+        if let Segment::Group(_, members) = s {
+            for (c, label) in members {
+                h.push_str(&th(c, "", label));
+            }
+        }
+    }
+    h.push_str("</tr>\n</thead>\n");
     h
 }
 
-fn th(c: &Col, extra: &str) -> String {
+fn th(c: &Col, extra: &str, label: &str) -> String {
     format!(
         "<th scope=\"col\"{}{extra}>{}</th>",
         if c.numeric { " class=\"num\"" } else { "" },
-        esc(&c.label)
+        esc(label)
     )
 }
 
