@@ -720,3 +720,21 @@ fn a_slug_without_letters_or_digits_is_an_error() {
     assert!(err.contains("content/vsv/noot.md:3:"), "{err}");
     assert!(err.contains("no letters or digits"), "{err}");
 }
+
+/// A wrong `layout:` under `generate:` is reported at that line of the section, where it
+/// was written, not in the page template.
+#[test]
+fn an_unknown_generate_layout_is_reported_where_it_was_written() {
+    let site = Site::new();
+    site.write("data/vsv.csv", "regio,aantal\nAchterhoek,12\nTwente,7\n");
+    site.write(
+        "content/cijfers/_index.md",
+        "---\ntitle: Cijfers\ngenerate:\n  data: vsv\n  key: [regio]\n  path: \"{regio}\"\n  title: \"Cijfers {regio}\"\n  template: _t.md\n  layout: factshet\n---\n",
+    );
+    site.write("content/cijfers/_t.md", "---\ntitle: x\n---\nTekst.\n");
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains("content/cijfers/_index.md:9:1: error: unknown layout `factshet`"),
+        "{err}"
+    );
+}

@@ -506,7 +506,18 @@ fn check_layouts(
         }
         // Point at the line that chose the layout: the page's own, or its section's.
         let section = &content.pages[content.sections[page.section.unwrap_or(0)].page];
-        let (file, line) = if page.front.layout.is_some() {
+        let from_generate = page.generated.is_some()
+            && crate::config::key_position(&page.front.source, "layout").is_none();
+        let (file, line) = if from_generate {
+            // A generated page's layout comes from `generate: layout:` in its section.
+            let nested = section
+                .front
+                .source
+                .lines()
+                .position(|l| l.starts_with(' ') && l.trim_start().starts_with("layout:"))
+                .map_or(1, |i| i + 2);
+            (&section.source, nested)
+        } else if page.front.layout.is_some() {
             (&page.source, page.front.line_of("layout"))
         } else {
             (&section.source, section.front.line_of("page_layout"))
