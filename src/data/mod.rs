@@ -504,19 +504,20 @@ impl DataStore {
 
     /// Printed totals kept by `keep_printed_totals`, as warnings for every build.
     pub fn kept_totals(&self) -> Vec<Diagnostic> {
-        self.tables
-            .iter()
-            .filter(|(name, _)| !name.contains('#'))
-            .flat_map(|(_, t)| t.total_mismatches(true))
-            .collect()
+        self.each_table_once(|t| t.total_mismatches(true))
     }
 
     /// Checks the totals row of every table; see [`DataTable::check_totals`].
     pub fn check_totals(&self) -> Vec<Diagnostic> {
-        self.tables
-            .values()
-            .flat_map(DataTable::check_totals)
-            .collect()
+        self.each_table_once(DataTable::check_totals)
+    }
+
+    /// A workbook's first sheet is stored under two names (`bestand`, `bestand#Blad1`): its
+    /// problems are said once.
+    fn each_table_once(&self, check: impl Fn(&DataTable) -> Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let all: std::collections::BTreeSet<Diagnostic> =
+            self.tables.values().flat_map(check).collect();
+        all.into_iter().collect()
     }
 }
 

@@ -561,22 +561,7 @@ impl DataTable {
                 );
                 continue;
             }
-            if column.kind != ColumnKind::Number || is_rate_name(&column.name) {
-                continue;
-            }
-            let Some(total) = self.rows[t].cells[j].as_f64() else {
-                continue;
-            };
-            let sum: f64 = self
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != t)
-                .filter_map(|(_, r)| r.cells[j].as_f64())
-                .sum();
-            let tolerance =
-                0.5 * 10f64.powi(-(decimals_needed(total, 6) as i32)) + 1e-9 * total.abs().max(1.0);
-            if (sum - total).abs() > tolerance {
+            if let Some((total, sum)) = self.printed_total_mismatch(j) {
                 let (line, col) = self.rows[t]
                     .pos
                     .get(j)
