@@ -236,3 +236,107 @@ fn links_in_the_pdf_are_web_addresses_never_the_build_folder() {
         );
     }
 }
+
+/// The "PDF: N printed, M unchanged" line of a build, as (printed, reused); (all, 0) when the
+/// build reused nothing and so says nothing.
+fn reuse(out: &std::process::Output) -> Option<(usize, usize)> {
+    // One line per batch: the long documents, then the factsheets.
+    let err = stderr(out);
+    let mut found = None;
+    for line in err.lines().filter(|l| l.starts_with("PDF: ")) {
+        let nums: Vec<usize> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let (p, r) = found.unwrap_or((0, 0));
+        found = Some((p + nums[0], r + nums[1]));
+    }
+    found
+}
+
+#[test]
+fn unchanged_documents_reuse_their_pdf_and_any_changed_input_prints_again() {
+    let s = report_site();
+    s.write(
+        "data/vsv.csv",
+        "regio,schooljaar,percentage\nAchterhoek,2020/2021,1.45\nTwente,2020/2021,1.58\n",
+    );
+    s.write(
+        "content/factsheets/_index.md",
+        "---\ntitle: Vsv in cijfers\npdf: true\ngenerate:\n  data: vsv\n  key: [regio, schooljaar]\n  title: \"Vsv in cijfers {regio} {schooljaar}\"\n---\n",
+    );
+    s.write(
+        "content/factsheets/_factsheet.md",
+        "```kpi\n- {label: Aandeel, data: vsv, value: percentage, unit: \"%\"}\n```\n",
+    );
+    let pdfs = [
+        "factsheets/achterhoek/2020-2021/vsv-in-cijfers-achterhoek-2020-2021.pdf",
+        "factsheets/twente/2020-2021/vsv-in-cijfers-twente-2020-2021.pdf",
+        "rapport/rapport.pdf",
+    ];
+    let read_all = || -> Vec<Vec<u8>> {
+        pdfs.iter()
+            .map(|p| std::fs::read(s.public().join(p)).unwrap_or_else(|e| panic!("{p}: {e}")))
+            .collect()
+    };
+
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reuse(&out), None, "a first build prints everything");
+    let first = read_all();
+
+    // Nothing changed: nothing is printed, and the PDFs are the same bytes.
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reuse(&out), Some((0, 3)), "{}", stderr(&out));
+    assert_eq!(read_all(), first);
+
+    // One figure changed: only its factsheet is printed, and it shows the new figure.
+    s.write(
+        "data/vsv.csv",
+        "regio,schooljaar,percentage\nAchterhoek,2020/2021,1.45\nTwente,2020/2021,1.62\n",
+    );
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reuse(&out), Some((1, 2)), "{}", stderr(&out));
+    let twente = s.public().join(pdfs[1]);
+    let text = tool("pdftotext", &[twente.to_str().unwrap(), "-"]);
+    assert!(text.contains("1,62%") && !text.contains("1,58%"), "{text}");
+    let third = read_all();
+    assert_eq!(third[0], first[0]);
+    assert_ne!(third[1], first[1]);
+
+    // A file the PDF shows but the HTML only links to (the report's cover image) counts too.
+    let cover = image::RgbImage::from_fn(900, 500, |x, _| image::Rgb([20, (x % 256) as u8, 60]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(cover)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    s.write_bytes("content/rapport/omslag.png", png.get_ref());
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The report's batch reused nothing, so only the factsheets' line is there.
+    assert_eq!(reuse(&out), Some((0, 2)), "{}", stderr(&out));
+    let fourth = read_all();
+    assert_eq!(fourth[..2], third[..2]);
+    assert_ne!(
+        fourth[2], third[2],
+        "the report with its new cover was printed again"
+    );
+
+    // A damaged cache file is never published: the document is printed again.
+    let cache = s.path().join(".bundel-cache/pdf");
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "pdf") {
+            std::fs::write(&p, b"%PDF-1.7 damaged").unwrap();
+        }
+    }
+    let out = s.bundel(&["build", "--pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reuse(&out), None, "{}", stderr(&out));
+    for p in pdfs {
+        let info = tool("pdfinfo", &[s.public().join(p).to_str().unwrap()]);
+        assert!(info.contains("Tagged:          yes"), "{p}: {info}");
+    }
+}

@@ -236,6 +236,7 @@ needed for page numbers and running titles (@page margin boxes)"
             conn,
             session,
             viewport: None,
+            requested: Default::default(),
         };
         tab.call("Page.enable", json!({}), deadline)?;
         tab.call("Network.enable", json!({}), deadline)?;
@@ -289,6 +290,8 @@ pub struct Tab {
     session: String,
     /// The viewport width set by `set_viewport_width`, kept from one document to the next.
     viewport: Option<u32>,
+    /// Local files the current document asked for (decoded `file:` URLs), since `load`.
+    requested: std::collections::BTreeSet<String>,
 }
 
 impl Tab {
@@ -302,6 +305,7 @@ impl Tab {
     /// PDF to publish.
     pub fn load(&mut self, url: &str, deadline: Instant) -> Result<()> {
         self.conn.events.clear();
+        self.requested.clear();
         let nav = self.call("Page.navigate", json!({ "url": url }), deadline)?;
         if let Some(err) = nav["errorText"].as_str().filter(|e| !e.is_empty()) {
             return Err(CdpError::page(format!("cannot load {url}: {err}")));
@@ -321,6 +325,9 @@ impl Tab {
                     if let (Some(id), Some(u)) =
                         (p["requestId"].as_str(), p["request"]["url"].as_str())
                     {
+                        if let Some(path) = file_path(u) {
+                            self.requested.insert(path);
+                        }
                         urls.insert(id.to_string(), u.to_string());
                     }
                 }
@@ -387,6 +394,19 @@ impl Tab {
         }
     }
 
+    /// Every local file the document has asked for since `load`, also those fetched later
+    /// (images made eager, fonts of the print stylesheet): what its PDF depends on.
+    pub fn requested_files(&mut self) -> Vec<String> {
+        for ev in self.conn.events.drain(..) {
+            if ev["method"] == "Network.requestWillBeSent" {
+                if let Some(path) = ev["params"]["request"]["url"].as_str().and_then(file_path) {
+                    self.requested.insert(path);
+                }
+            }
+        }
+        self.requested.iter().cloned().collect()
+    }
+
     /// Prints with the page's own `@page` size and margins, backgrounds, tags and outline.
     pub fn print(&mut self, deadline: Instant) -> Result<Vec<u8>> {
         let r = self.call(
@@ -408,6 +428,16 @@ impl Tab {
             .decode(data)
             .map_err(|e| CdpError::transient(format!("Page.printToPDF returned bad base64: {e}")))
     }
+}
+
+/// The local path of a `file:` URL, without its query or fragment.
+pub(super) fn file_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("file://")?;
+    let rest = rest.split(['#', '?']).next().unwrap_or(rest);
+    let path = percent_decode(rest);
+    // file:///C:/x on Windows
+    let windows = path.len() > 2 && path.as_bytes()[2] == b':' && path.starts_with('/');
+    Some(if windows { path[1..].to_string() } else { path })
 }
 
 fn percent_decode(s: &str) -> String {

@@ -14,6 +14,7 @@
 //!
 //! Why Chromium and not WeasyPrint: see `src/pdf/README.md`.
 
+mod cache;
 mod cdp;
 mod fit;
 mod post;
@@ -296,14 +297,17 @@ impl Worker<'_> {
     }
 
     /// Prints one document, restarting the browser and trying again while the failure is
-    /// one a restart can cure.
-    fn print(&mut self, job: &PdfJob) -> Result<(), Failure> {
+    /// one a restart can cure. Returns the local files the browser read for it.
+    fn print(&mut self, job: &PdfJob) -> Result<Vec<String>, Failure> {
         let mut tries = 0;
         loop {
             tries += 1;
             let timeout = self.timeout;
             let result = self.tab().and_then(|tab| render_one(tab, job, timeout));
-            let Err(e) = result else { return Ok(()) };
+            let e = match result {
+                Ok(requested) => return Ok(requested),
+                Err(e) => e,
+            };
             if e.error.transient && tries < ATTEMPTS {
                 self.restart();
                 continue;
@@ -363,9 +367,72 @@ pub fn render(
     jobs: &[PdfJob],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(), Vec<Failure>> {
-    if jobs.is_empty() {
-        return Ok(());
+    render_with(engine, jobs, None, progress).map(drop)
+}
+
+/// Where unchanged documents' PDFs are kept between builds, and the output folder the jobs
+/// write into (see [`cache`]).
+pub struct CacheDirs<'a> {
+    pub cache: &'a Path,
+    pub output: &'a Path,
+}
+
+/// How many PDFs were printed and how many reused from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Printed {
+    pub printed: usize,
+    pub reused: usize,
+}
+
+/// [`render`], reusing the PDF of every document whose files have not changed since a build
+/// stored it in `dirs.cache`, and storing those it prints.
+pub fn render_cached(
+    engine: &Engine,
+    jobs: &[PdfJob],
+    dirs: CacheDirs,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Printed, Vec<Failure>> {
+    let cache = cache::Cache::new(dirs.cache, dirs.output, engine);
+    let printed = render_with(engine, jobs, Some(&cache), progress)?;
+    cache.prune();
+    Ok(printed)
+}
+
+fn render_with(
+    engine: &Engine,
+    jobs: &[PdfJob],
+    cache: Option<&cache::Cache>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Printed, Vec<Failure>> {
+    let done = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
+    // Hashing is cheap next to printing; checking the cache first means a build with
+    // nothing changed starts no browser at all.
+    let fresh: Vec<&PdfJob> = match cache {
+        None => jobs.iter().collect(),
+        Some(c) => {
+            use rayon::prelude::*;
+            let hit: Vec<bool> = jobs.par_iter().map(|j| c.fetch(j)).collect();
+            for _ in hit.iter().filter(|h| **h) {
+                reused.fetch_add(1, Ordering::SeqCst);
+                progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+            }
+            jobs.iter()
+                .zip(&hit)
+                .filter(|(_, h)| !**h)
+                .map(|(j, _)| j)
+                .collect()
+        }
+    };
+    let printed = Printed {
+        printed: fresh.len(),
+        reused: reused.into_inner(),
+    };
+    if fresh.is_empty() {
+        return Ok(printed);
     }
+    let jobs_total = jobs.len();
+    let jobs = fresh;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
@@ -373,10 +440,10 @@ pub fn render(
         .min(jobs.len());
     let timeout = step_timeout();
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
     let errors = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..workers {
+            let jobs = &jobs;
             s.spawn(|| {
                 let mut worker = Worker {
                     exe: &engine.path,
@@ -387,17 +454,22 @@ pub fn render(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(job) = jobs.get(i) else { break };
-                    if let Err(f) = worker.print(job) {
-                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+                    match worker.print(job) {
+                        Ok(requested) => {
+                            if let Some(c) = cache {
+                                c.store(job, &requested);
+                            }
+                        }
+                        Err(f) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(f),
                     }
-                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs_total);
                 }
             });
         }
     });
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if errors.is_empty() {
-        Ok(())
+        Ok(printed)
     } else {
         errors.sort_by(|a, b| a.html.cmp(&b.html));
         Err(errors)
@@ -471,7 +543,11 @@ const TOC_JS: &str = r##"((pages) => {
   return true;
 })"##;
 
-fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(), StepError> {
+fn render_one(
+    tab: &mut cdp::Tab,
+    job: &PdfJob,
+    timeout: Duration,
+) -> Result<Vec<String>, StepError> {
     let deadline = Instant::now() + timeout;
     let html = job
         .html
@@ -567,8 +643,21 @@ fn render_one(tab: &mut cdp::Tab, job: &PdfJob, timeout: Duration) -> Result<(),
         });
     }
     let out = post::finish(doc, &meta, &outline).map_err(finish)?;
-    write_atomically(&job.pdf, &out).map_err(finish)
+    let mut requested = tab.requested_files();
+    // Resources the browser took from its memory cache may not show as requests.
+    if let Ok(more) = tab.eval_string(RESOURCES_JS, deadline) {
+        requested.extend(
+            serde_json::from_str::<Vec<String>>(&more)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|u| cdp::file_path(u)),
+        );
+    }
+    write_atomically(&job.pdf, &out).map_err(finish)?;
+    Ok(requested)
 }
+
+const RESOURCES_JS: &str = r##"JSON.stringify(performance.getEntriesByType('resource').map(e => e.name).filter(n => n.startsWith('file:')))"##;
 
 /// Page numbers (1-based) of the TOC targets that the PDF has a destination for.
 fn toc_pages(doc: &lopdf::Document, targets: &[String]) -> std::collections::BTreeMap<String, u32> {

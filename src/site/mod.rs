@@ -1049,7 +1049,7 @@ fn render_pages(
                 )
             })
             .collect();
-        print_pdfs(engine, &jobs)?;
+        print_pdfs(engine, site_dir, dir, &jobs)?;
         for (i, job) in &chosen {
             let size = std::fs::metadata(&job.pdf).map(|m| m.len()).unwrap_or(0);
             pdf_of_doc[*i] = Some(documents::PdfView {
@@ -1241,7 +1241,7 @@ fn render_pages(
             .map(|(p, j)| (p.source.as_path(), j.clone()))
             .collect();
         pdfs_unclaimed(sink, dir, &sourced)?;
-        print_pdfs(engine, &sourced)?;
+        print_pdfs(engine, site_dir, dir, &sourced)?;
         let results: Vec<Result<(), Diagnostic>> = pages
             .par_iter()
             .zip(&jobs)
@@ -1629,7 +1629,12 @@ fn pdfs_unclaimed(
 
 /// Prints the PDFs, each paired with the content file it comes from, so a failure names
 /// that file. Progress goes to a terminal only: in a log it would be hundreds of lines.
-fn print_pdfs(engine: &pdf::Engine, jobs: &[(&Path, pdf::PdfJob)]) -> Result<(), Diagnostics> {
+fn print_pdfs(
+    engine: &pdf::Engine,
+    site_dir: &Path,
+    output: &Path,
+    jobs: &[(&Path, pdf::PdfJob)],
+) -> Result<(), Diagnostics> {
     use std::io::IsTerminal;
     let show = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
@@ -1641,8 +1646,25 @@ fn print_pdfs(engine: &pdf::Engine, jobs: &[(&Path, pdf::PdfJob)]) -> Result<(),
         }
     };
     let plain: Vec<pdf::PdfJob> = jobs.iter().map(|(_, j)| j.clone()).collect();
-    let Err(failed) = pdf::render(engine, &plain, &progress) else {
-        return Ok(());
+    // PDFs of unchanged documents are kept in the site folder beside the encoded images
+    // (like Quarto's `_freeze/`): a build that changed three factsheets prints three.
+    let dirs = pdf::CacheDirs {
+        cache: &site_dir.join(crate::images::CACHE_DIR).join("pdf"),
+        output,
+    };
+    let failed = match pdf::render_cached(engine, &plain, dirs, &progress) {
+        Ok(n) => {
+            if n.reused > 0 {
+                eprintln!(
+                    "PDF: {} printed, {} unchanged since the last build (kept in {}/pdf/)",
+                    n.printed,
+                    n.reused,
+                    crate::images::CACHE_DIR
+                );
+            }
+            return Ok(());
+        }
+        Err(failed) => failed,
     };
     let mut errors = Diagnostics::new();
     for failure in failed {
