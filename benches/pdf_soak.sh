@@ -7,6 +7,7 @@
 #   benches/pdf_soak.sh                 # 20 idle runs, 20 busy runs
 #   RUNS=3 benches/pdf_soak.sh          # a quick look
 #   PHASES=busy benches/pdf_soak.sh     # only under load
+#   WARM=1 benches/pdf_soak.sh          # keep .bundel-cache/pdf: rebuilds with nothing changed
 #
 # A benchmark, not a test: timings depend on the machine. Needs Chromium and poppler-utils.
 set -uo pipefail
@@ -31,6 +32,8 @@ phase() {
   start=$(date +%s.%N)
   for i in $(seq 1 "$runs"); do
     rm -rf "$out/public"
+    # Unchanged PDFs are reused from the site's cache; the soak is about printing them.
+    [ "${WARM:-0}" = 1 ] || rm -rf .bundel-cache/pdf
     if ! "$bundel" build --pdf --output "$out/public" >"$log" 2>&1; then
       failures=$((failures + 1))
       echo "  $name run $i FAILED:" >&2
