@@ -45,15 +45,39 @@ impl Diagnostic {
         self
     }
 
-    /// `file:line:col` as editors and terminals understand it.
+    /// `file:line:col` as editors and terminals understand it; in a spreadsheet, the cell
+    /// as the spreadsheet names it (`data/vsv.xlsx, cell B7`), since that is what its user
+    /// can find.
     pub fn location(&self) -> String {
         let file = self.file.display();
+        let spreadsheet = self.file.extension().is_some_and(|x| {
+            ["xlsx", "xlsm", "xls", "ods"].contains(&x.to_string_lossy().to_lowercase().as_str())
+        });
+        if spreadsheet {
+            return match (self.line, self.col) {
+                (0, _) => format!("{file}"),
+                (l, 0) => format!("{file}, row {l}"),
+                (l, c) => format!("{file}, cell {}{l}", column_letters(c)),
+            };
+        }
         match (self.line, self.col) {
             (0, _) => format!("{file}"),
             (l, 0) => format!("{file}:{l}"),
             (l, c) => format!("{file}:{l}:{c}"),
         }
     }
+}
+
+/// A spreadsheet's name of a 1-based column: 1 is A, 27 is AA.
+fn column_letters(mut col: usize) -> String {
+    let mut letters = Vec::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 impl fmt::Display for Diagnostic {
@@ -155,6 +179,18 @@ mod tests {
             "content/a.md:3:7: error: missing title\n  help: add `title: ...` to the front matter"
         );
         assert_eq!(Diagnostic::file("x.csv", "m").location(), "x.csv");
+        assert_eq!(
+            Diagnostic::new("data/vsv.xlsx", 7, 2, "m").location(),
+            "data/vsv.xlsx, cell B7"
+        );
+        assert_eq!(
+            Diagnostic::new("data/vsv.ods", 3, 28, "m").location(),
+            "data/vsv.ods, cell AB3"
+        );
+        assert_eq!(
+            Diagnostic::new("data/vsv.xlsx", 4, 0, "m").location(),
+            "data/vsv.xlsx, row 4"
+        );
     }
 
     #[test]

@@ -541,3 +541,30 @@ fn an_opendocument_spreadsheet_is_read_with_its_percentages() {
         "0.014 shown as a percentage is 1,4%"
     );
 }
+
+/// A problem in a workbook is placed the way Excel names cells, not as line and column.
+#[test]
+fn errors_in_a_workbook_name_the_cell() {
+    use rust_xlsxwriter::Workbook;
+    let site = Site::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Vsv per regio").unwrap();
+    ws.write_string(2, 0, "regio").unwrap();
+    ws.write_string(2, 1, "aantal").unwrap();
+    ws.write_string(3, 0, "Achterhoek").unwrap();
+    ws.write_number(3, 1, 433.0).unwrap();
+    ws.write_string(4, 0, "Twente").unwrap();
+    // A code typed into a figure column: more digits than a number can hold exactly.
+    ws.write_string(4, 1, "12345678901234567890").unwrap();
+    std::fs::create_dir_all(site.path().join("data")).unwrap();
+    wb.save(site.path().join("data/vsv.xlsx")).unwrap();
+    site.write(
+        "content/vsv.md",
+        "---\ntitle: Vsv\n---\n```table\ndata: vsv\n```\n",
+    );
+    let out = site.bundel(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("data/vsv.xlsx, cell B5: error:"), "{err}");
+}
