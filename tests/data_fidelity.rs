@@ -377,12 +377,28 @@ fn a_broken_or_unknown_workbook_gives_a_located_error() {
     site.write("data/oud.xls", "old");
     site.write(
         "content/a.md",
+        "---\ntitle: A\n---\n```table\ndata: kapot\ntitle: T\n```\n",
+    );
+    let err = stderr(&site.bundel(&["build"]));
+    assert!(
+        err.contains("data/kapot.xlsx: error: cannot read this workbook")
+            && err.contains("content/a.md:5:1: error: the data `kapot` cannot be used until the problem of data/kapot.xlsx is fixed"),
+        "{err}"
+    );
+    site.write(
+        "content/a.md",
         "---\ntitle: A\n---\n```table\ndata: oud\ntitle: T\n```\n",
     );
     let err = stderr(&site.bundel(&["build"]));
     assert!(
+        !err.contains("kapot.xlsx"),
+        "a data file no page uses is not read by the build: {err}"
+    );
+    let err = String::from_utf8_lossy(&site.bundel(&["check"]).stdout).to_string()
+        + &stderr(&site.bundel(&["check"]));
+    assert!(
         err.contains("data/kapot.xlsx: error: cannot read this workbook"),
-        "{err}"
+        "`bundel check` reads every data file: {err}"
     );
     site.remove("data/kapot.xlsx");
     let err = stderr(&site.bundel(&["build"]));
@@ -392,6 +408,10 @@ fn a_broken_or_unknown_workbook_gives_a_located_error() {
     );
     tabel_2_4_workbook(&site.path().join("data/uitval.xlsx"));
     site.write("data/uitval.meta.yaml", "sheet: Tabel 9\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n```table\ndata: uitval\ntitle: T\n```\n",
+    );
     let err = stderr(&site.bundel(&["build"]));
     assert!(
         err.contains(

@@ -284,6 +284,11 @@ fn cross_references_work_across_report_chapters() {
 #[test]
 fn data_errors_name_file_line_and_column() {
     let s = figures_site();
+    // The build reads the data files its pages use.
+    s.write(
+        "content/kapot.md",
+        "---\ntitle: Kapot\n---\n```table\ndata: kapot\ntitle: T\n```\n",
+    );
     s.write(
         "data/kapot.csv",
         "regio;aantal\nAchterhoek;12\nTwente;twaalf\nSalland;14\n",
@@ -305,6 +310,10 @@ fn data_errors_name_file_line_and_column() {
 #[test]
 fn a_totals_row_that_does_not_add_up_is_reported() {
     let s = figures_site();
+    s.write(
+        "content/verzuim.md",
+        "---\ntitle: Verzuim\n---\n```table\ndata: verzuim\ntitle: T\n```\n",
+    );
     s.write(
         "data/verzuim.csv",
         "opleidingsrichting,wettelijk,overig\nTechniek,10,5\nZorg,166,18\nEducatie,177,\nEconomie,44,16\nTotaal,397,36\n",

@@ -303,6 +303,48 @@ fn an_edit_is_served_and_announced_to_open_pages() {
     server.wait_for("/nieuws/nieuw/", "the new page", |r| r.status == 200);
 }
 
+/// The server's thread count, from /proc.
+fn threads(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn many_open_tabs_cost_no_threads_and_all_hear_the_reload() {
+    let site = news_site();
+    let server = Server::start(&site);
+    let before = threads(server.child.id());
+    let mut tabs: Vec<Events> = (0..150).map(|_| Events::open(server.port)).collect();
+    // Plain requests still get through while every stream is open.
+    assert_eq!(server.get("/nieuws/webinar/").status, 200);
+    let open = threads(server.child.id());
+    assert!(
+        before > 0 && open <= before + 8,
+        "150 open event streams took the server from {before} to {open} threads"
+    );
+    site.write(
+        "content/nieuws/webinar.md",
+        "---\ntitle: Webinar aanvalsplan\ndate: 2021-09-21\nsummary: Een webinar.\n---\nTweede versie.\n",
+    );
+    for tab in &mut tabs {
+        let data = tab.wait_for("event: reload\ndata: ");
+        assert!(data.contains("/nieuws/webinar/"), "{data}");
+    }
+    // Closed tabs are forgotten: the next reload still reaches the open one.
+    let mut last = tabs.pop().unwrap();
+    drop(tabs);
+    site.write(
+        "content/nieuws/webinar.md",
+        "---\ntitle: Webinar aanvalsplan\ndate: 2021-09-21\nsummary: Een webinar.\n---\nDerde versie.\n",
+    );
+    let data = last.wait_for("event: reload\ndata: ");
+    assert!(data.contains("/nieuws/webinar/"), "{data}");
+}
+
 #[test]
 fn a_build_error_shows_as_an_overlay_until_it_is_fixed() {
     let site = news_site();

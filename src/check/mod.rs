@@ -94,11 +94,16 @@ pub fn run(options: &Options) -> Report {
     let mut problems = Vec::new();
     // The content is loaded separately from the build: the front matter checks still run when
     // a later stage (a template) fails, and its pages map generated files back to sources.
+    // Every data file is read, also those no page uses yet (the build skips them).
+    let data = DataStore::load(site_dir);
+    if let Err(errors) = &data {
+        problems.extend(errors.iter().cloned());
+    }
     let content = content::load(site_dir).map(|mut c| {
         // The build adds pages generated from data and moves hand-written commentary into
         // them; the map from generated files back to sources needs the same pages.
-        if let (Ok(data), Ok(config)) = (DataStore::load(site_dir), SiteConfig::load(site_dir)) {
-            let _ = generate::apply(&mut c, &data, site_dir, config.lang());
+        if let (Ok(data), Ok(config)) = (&data, SiteConfig::load(site_dir)) {
+            let _ = generate::apply(&mut c, data, site_dir, config.lang());
         }
         c
     });

@@ -46,6 +46,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -56,12 +57,34 @@ use crate::diagnostic::Diagnostic;
 
 pub use ops::Filter;
 
-/// All tables of a site, by name.
+/// All data files of a site, by name. A file is read when it is first asked for, so a large
+/// file that no page uses costs nothing; clones share what has been read.
 #[derive(Debug, Clone, Default)]
 pub struct DataStore {
-    tables: BTreeMap<String, DataTable>,
+    files: BTreeMap<String, DataFile>,
     /// Spreadsheet files in data/, so "no data file" can say why they were not read.
     unread: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+struct DataFile {
+    job: Job,
+    /// The file's table (one per sheet for a workbook), or its problems; set on first use.
+    read: Arc<OnceLock<Result<Vec<DataTable>, Vec<Diagnostic>>>>,
+}
+
+impl DataFile {
+    fn read(&self) -> &Result<Vec<DataTable>, Vec<Diagnostic>> {
+        self.read.get_or_init(|| load_job(&self.job))
+    }
+
+    /// The tables, if the file has been read and read well.
+    fn tables_read(&self) -> &[DataTable] {
+        match self.read.get() {
+            Some(Ok(tables)) => tables,
+            _ => &[],
+        }
+    }
 }
 
 /// One data file as a table. Row and column positions point into the original file so
@@ -253,17 +276,6 @@ impl Serialize for DataTable {
     }
 }
 
-/// Templates see all tables as a map from name to list of records.
-impl Serialize for DataStore {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.tables.len()))?;
-        for (name, table) in &self.tables {
-            map.serialize_entry(name, table)?;
-        }
-        map.end()
-    }
-}
-
 /// `txt` is Excel's "Unicode-tekst" export: UTF-16 with tabs, read like a CSV.
 const DATA_EXTENSIONS: [&str; 7] = ["csv", "txt", "xlsx", "xlsm", "ods", "yaml", "yml"];
 /// Spreadsheets bundel does not read (yet): named in "no data file" errors.
@@ -299,6 +311,7 @@ fn is_workbook(ext: &str) -> bool {
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
+#[derive(Debug, Clone)]
 struct Job {
     name: String,
     /// Relative to the site root, for diagnostics and [`DataTable::source`].
@@ -309,9 +322,32 @@ struct Job {
 }
 
 impl DataStore {
-    /// Loads every .csv, .yaml, .yml under `site_root/data/` (recursively, sorted).
-    /// Reports all problems found in all files, not just the first.
+    /// Reads every data file under `site_root/data/` (recursively, sorted) now, reporting
+    /// all problems found in all files, not just the first. For `bundel check`, which
+    /// checks files no page uses yet.
     pub fn load(site_root: &Path) -> Result<DataStore, Vec<Diagnostic>> {
+        let store = DataStore::open(site_root)?;
+        store
+            .files
+            .values()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .for_each(|f| {
+                f.read();
+            });
+        let diags = store.errors();
+        if diags.is_empty() {
+            Ok(store)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Finds the data files under `site_root/data/` (`.csv`, `.txt`, `.yaml`, `.yml`,
+    /// `.xlsx`, `.ods`, ...) and their override files, without reading them: a file is
+    /// read when a page first uses it. Errors here are about the folder itself (two files
+    /// for one name, an override file without its data file).
+    pub fn open(site_root: &Path) -> Result<DataStore, Vec<Diagnostic>> {
         let dir = site_root.join("data");
         if !dir.exists() {
             return Ok(DataStore::default());
@@ -390,25 +426,15 @@ impl DataStore {
                 }
             }
         }
-        let results: Vec<Result<Vec<DataTable>, Vec<Diagnostic>>> = jobs
-            .into_values()
-            .collect::<Vec<_>>()
-            .par_iter()
-            .map(load_job)
-            .collect();
-        let mut tables = BTreeMap::new();
-        for r in results {
-            match r {
-                Ok(ts) => {
-                    for t in ts {
-                        tables.insert(t.name.clone(), t);
-                    }
-                }
-                Err(d) => diags.extend(d),
-            }
-        }
         if diags.is_empty() {
-            Ok(DataStore { tables, unread })
+            let files = jobs
+                .into_iter()
+                .map(|(name, job)| {
+                    let read = Arc::new(OnceLock::new());
+                    (name, DataFile { job, read })
+                })
+                .collect();
+            Ok(DataStore { files, unread })
         } else {
             diags.sort();
             diags.dedup();
@@ -416,21 +442,76 @@ impl DataStore {
         }
     }
 
+    /// The problems of every data file read so far, sorted.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        let mut diags: Vec<Diagnostic> = self
+            .files
+            .values()
+            .filter_map(|f| f.read.get()?.as_ref().err())
+            .flatten()
+            .cloned()
+            .collect();
+        diags.sort();
+        diags.dedup();
+        diags
+    }
+
     /// A store holding exactly these tables, for callers that build tables themselves.
     pub fn from_tables(tables: impl IntoIterator<Item = DataTable>) -> DataStore {
+        let files = tables
+            .into_iter()
+            .map(|t| {
+                let job = Job {
+                    name: t.name.clone(),
+                    source: t.source.clone(),
+                    path: t.source.clone(),
+                    sidecar: None,
+                };
+                let read = Arc::new(OnceLock::from(Ok(vec![t])));
+                (job.name.clone(), DataFile { job, read })
+            })
+            .collect();
         DataStore {
-            tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            files,
             unread: Vec::new(),
         }
     }
 
-    /// The table `dashboard/vsv` for `data/dashboard/vsv.csv`.
+    /// The table `dashboard/vsv` for `data/dashboard/vsv.csv` (`bestand#Blad2` for a sheet
+    /// of a workbook), reading its file if that has not happened yet. `None` when there is
+    /// no such table, or its file has problems (see [`DataStore::errors`]).
     pub fn get(&self, name: &str) -> Option<&DataTable> {
-        self.tables.get(name)
+        self.file_of(name)?
+            .read()
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|t| t.name == name)
     }
 
+    fn file_of(&self, name: &str) -> Option<&DataFile> {
+        self.files.get(name).or_else(|| {
+            let (file, _sheet) = name.split_once('#')?;
+            self.files.get(file)
+        })
+    }
+
+    /// The names of the data files, and of the sheets of workbooks read so far.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.tables.keys().map(String::as_str)
+        let sheets = self
+            .files
+            .values()
+            .flat_map(|f| f.tables_read())
+            .map(|t| t.name.as_str())
+            .filter(|n| !self.files.contains_key(*n));
+        let mut all: Vec<&str> = self
+            .files
+            .keys()
+            .map(String::as_str)
+            .chain(sheets)
+            .collect();
+        all.sort_unstable();
+        all.into_iter()
     }
 
     /// Resolves a name written by a content author: `vsv`, `vsv.csv`, `dashboard/vsv` or
@@ -460,10 +541,24 @@ impl DataStore {
             ));
         }
         let (stem, ext) = split_extension(raw);
-        let found = self
-            .tables
-            .get(stem)
-            .or_else(|| stem.strip_prefix("data/").and_then(|s| self.tables.get(s)));
+        let stem = match stem.strip_prefix("data/") {
+            Some(s) if self.file_of(stem).is_none() => s,
+            _ => stem,
+        };
+        if let Some(file) = self.file_of(stem) {
+            if let Err(problems) = file.read() {
+                return Err(format!(
+                    "the data `{stem}` cannot be used until the {} of {} {} fixed",
+                    match problems.len() {
+                        1 => "problem".to_string(),
+                        n => format!("{n} problems"),
+                    },
+                    file.job.source.display(),
+                    if problems.len() == 1 { "is" } else { "are" },
+                ));
+            }
+        }
+        let found = self.get(stem);
         if let Some(table) = found {
             let actual = table
                 .source
@@ -492,9 +587,9 @@ impl DataStore {
                 ));
             } else if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", quoted_list(&close, "or")));
-            } else if self.tables.is_empty() {
+            } else if self.files.is_empty() {
                 msg.push_str("; the data/ folder has no .csv or .yaml files");
-            } else if self.tables.len() <= 12 {
+            } else if self.files.len() <= 12 {
                 let all: Vec<&str> = self.names().collect();
                 msg.push_str(&format!("; available: {}", quoted_list(&all, "and")));
             }
@@ -502,12 +597,13 @@ impl DataStore {
         }
     }
 
-    /// Printed totals kept by `keep_printed_totals`, as warnings for every build.
+    /// Printed totals kept by `keep_printed_totals` in the files read so far, as warnings
+    /// for every build.
     pub fn kept_totals(&self) -> Vec<Diagnostic> {
         self.each_table_once(|t| t.total_mismatches(true))
     }
 
-    /// Checks the totals row of every table; see [`DataTable::check_totals`].
+    /// Checks the totals row of every table read so far; see [`DataTable::check_totals`].
     pub fn check_totals(&self) -> Vec<Diagnostic> {
         self.each_table_once(DataTable::check_totals)
     }
@@ -515,8 +611,12 @@ impl DataStore {
     /// A workbook's first sheet is stored under two names (`bestand`, `bestand#Blad1`): its
     /// problems are said once.
     fn each_table_once(&self, check: impl Fn(&DataTable) -> Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let all: std::collections::BTreeSet<Diagnostic> =
-            self.tables.values().flat_map(check).collect();
+        let all: std::collections::BTreeSet<Diagnostic> = self
+            .files
+            .values()
+            .flat_map(DataFile::tables_read)
+            .flat_map(check)
+            .collect();
         all.into_iter().collect()
     }
 }

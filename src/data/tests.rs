@@ -909,8 +909,6 @@ fn serializes_as_records() {
             {"regio": "Totaal", "n": 6291, "p": null, "d": null, "m": null},
         ])
     );
-    let s = DataStore::from_tables([t]);
-    assert_eq!(serde_json::to_value(&s).unwrap()["t"][0]["n"], json!(6291));
 }
 
 // ---------------------------------------------------------------- table operations
@@ -1161,4 +1159,31 @@ fn numbers_beyond_fifteen_digits_are_refused_long_fractions_are_not() {
     );
     let t = csv("regio;aandeel\nA;0,0140845070422535\nB;1,5\n");
     assert_eq!(numbers(&t, "aandeel")[0], Some(0.0140845070422535));
+}
+
+#[test]
+fn a_data_file_is_read_only_when_it_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/used.csv"), "regio,n\nA,1\n").unwrap();
+    std::fs::write(dir.path().join("data/broken.csv"), "regio,n\nA,1,2,3\n").unwrap();
+    let s = DataStore::open(dir.path()).unwrap();
+    assert_eq!(s.names().collect::<Vec<_>>(), ["broken", "used"]);
+    assert!(s.get("used").is_some());
+    assert!(
+        s.errors().is_empty(),
+        "the broken file is not read until used"
+    );
+    assert!(s.check_totals().is_empty());
+    let e = s.lookup("broken").unwrap_err();
+    assert!(
+        e.contains("cannot be used until the problem of data/broken.csv is fixed"),
+        "{e}"
+    );
+    let errors = s.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].file, Path::new("data/broken.csv"));
+    assert_eq!(errors[0].line, 2);
+    // `load` (for `bundel check`) reads every file now.
+    assert!(DataStore::load(dir.path()).is_err());
 }

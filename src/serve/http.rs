@@ -1,11 +1,15 @@
 //! Answering the browser: files from the in-memory site, the reload script and error overlay
 //! (only here, never in a built site), and the Server-Sent Events stream that triggers reloads.
 
-use std::io::Write;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use http_body_util::{Either, Full};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{HeaderName, HeaderValue, HOST};
+use hyper::{Method, Request, Response};
+use tokio::sync::mpsc;
 
 use super::{Shared, Snapshot};
 use crate::diagnostic::Diagnostic;
@@ -13,51 +17,68 @@ use crate::markdown::{escape_attr, escape_text};
 
 pub const EVENTS_PATH: &str = "/__bundel/events";
 
-/// Browsers give up on a quiet connection after a while; a comment line keeps it open and
-/// tells the server when the tab has gone away.
-const KEEPALIVE: Duration = Duration::from_secs(15);
+/// A whole file, or a tab's endless event stream.
+pub type Body = Either<Full<Bytes>, EventStream>;
 
-pub fn handle(request: Request, shared: &Shared) {
+pub async fn handle(
+    request: Request<Incoming>,
+    shared: Shared,
+) -> Result<Response<Body>, Infallible> {
     let host = request
         .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
+        .get(HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned());
     if !local_host(host.as_deref()) {
         // A web page elsewhere can make a browser send requests to a name that resolves to
         // 127.0.0.1 (DNS rebinding) and read the preview; only local names are answered.
-        let _ = request.respond(
-            Response::from_string(
-                "bundel serve answers only http://127.0.0.1 and http://localhost",
-            )
-            .with_status_code(403),
-        );
-        return;
+        return Ok(plain(
+            403,
+            "bundel serve answers only http://127.0.0.1 and http://localhost",
+        ));
     }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("Method not allowed").with_status_code(405));
-        return;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Ok(plain(405, "Method not allowed"));
     }
-    let url = request.url().to_string();
-    let (path, query) = match url.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (url.as_str(), None),
-    };
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
     if path == EVENTS_PATH {
-        let shared = shared.clone();
-        std::thread::spawn(move || events(request, &shared));
-        return;
+        return Ok(events(&shared));
     }
-    let snapshot = shared.snapshot();
-    let response = answer(&snapshot, &percent_decode(path), query, &shared.script);
-    // tiny_http leaves out the body of a HEAD response itself, keeping its Content-Length.
-    let mut r = Response::from_data(response.body).with_status_code(StatusCode(response.status));
-    for (name, value) in response.headers {
-        if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            r.add_header(h);
+    // Answering can take a while (the search index is made on its first request), so it runs
+    // on the blocking pool, never on the threads that keep the connections.
+    let answer = tokio::task::spawn_blocking(move || {
+        let snapshot = shared.snapshot();
+        answer(
+            &snapshot,
+            &percent_decode(&path),
+            query.as_deref(),
+            &shared.script,
+        )
+    })
+    .await
+    .unwrap_or_else(|_| Answer {
+        status: 500,
+        headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+        body: b"bundel serve failed to answer this request\n".to_vec(),
+    });
+    // hyper leaves out the body of a HEAD response itself, keeping its Content-Length.
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(answer.body))));
+    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or_default();
+    for (name, value) in answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
         }
     }
-    let _ = request.respond(r);
+    Ok(response)
+}
+
+fn plain(status: u16, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(Either::Left(Full::new(Bytes::from_static(text.as_bytes()))));
+    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
+    r
 }
 
 /// Whether a `Host` header names this machine: `127.0.0.1`, `localhost` or `[::1]`, with any
@@ -230,32 +251,42 @@ pub fn overlay(errors: &[Diagnostic]) -> String {
     )
 }
 
-/// One browser tab listening for reloads. Runs on its own thread for as long as the tab is open.
-fn events(request: Request, shared: &Shared) {
-    let (tx, rx) = mpsc::channel::<String>();
+/// One browser tab listening for reloads. The tab's stream is a channel that
+/// [`Shared::broadcast`] writes to; no thread waits on it, so any number of tabs can be open.
+fn events(shared: &Shared) -> Response<Body> {
+    let (tx, rx) = mpsc::unbounded_channel::<String>();
+    let _ = tx.send(format!(
+        "retry: 500\nevent: hello\ndata: {}\n\n",
+        shared.instance
+    ));
     shared.clients.lock().expect("clients").push(tx);
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n";
-    let hello = format!("retry: 500\nevent: hello\ndata: {}\n\n", shared.instance);
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.write_all(hello.as_bytes()))
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(KEEPALIVE) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => ": keepalive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(chunk.as_bytes())
-            .and_then(|_| w.flush())
-            .is_err()
-        {
-            return; // the tab was closed; dropping `rx` unregisters it
-        }
+    let mut r = Response::new(Either::Right(EventStream(rx)));
+    let h = r.headers_mut();
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert("cache-control", HeaderValue::from_static("no-store"));
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    r
+}
+
+/// The body of an event stream: every message sent to the tab, as it comes. When the tab
+/// goes away, hyper drops the body, and with it the receiver, so the next send fails and
+/// the tab is forgotten.
+pub struct EventStream(mpsc::UnboundedReceiver<String>);
+
+impl hyper::body::Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|m| m.map(|text| Ok(Frame::data(Bytes::from(text)))))
     }
 }
 

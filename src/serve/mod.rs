@@ -1,10 +1,11 @@
 //! `bundel serve`: a live preview. The site is built into memory and served on 127.0.0.1;
 //! edits to its inputs rebuild it and reload the open browser tabs.
 //!
-//! Three kinds of threads share one [`Shared`]: the watcher feeds changed paths to the build
-//! thread, which publishes each good build as a new [`Snapshot`] (or keeps the last good one
-//! and records the errors) and tells the browsers; a few HTTP threads answer requests from the
-//! current snapshot, and each open tab has a thread holding its event stream.
+//! Three parts share one [`Shared`]: the watcher feeds changed paths to the build thread,
+//! which publishes each good build as a new [`Snapshot`] (or keeps the last good one and
+//! records the errors) and tells the browsers; the web server (hyper, on one thread of its own)
+//! answers requests from the current snapshot. Connections, including each open tab's event
+//! stream, are tasks rather than threads, so many tabs cost next to nothing.
 
 mod http;
 mod rebuild;
@@ -14,7 +15,7 @@ use std::collections::BTreeSet;
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,13 @@ const MAX_WAIT: Duration = Duration::from_millis(200);
 /// After a fast update of a page's body, the full build that double-checks every other page
 /// waits for a pause in the editing, so it never delays the next save.
 const VERIFY_AFTER: Duration = Duration::from_millis(300);
-const HTTP_THREADS: usize = 4;
+/// Threads that read files and make the search index for requests; connections need none.
+const ANSWER_THREADS: usize = 4;
+/// Browsers give up on a quiet event stream after a while; a comment line keeps it open, and
+/// finds the tabs that have gone.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// A connection that has not sent its request headers by then is closed.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Options {
     pub site_dir: PathBuf,
@@ -107,7 +114,7 @@ fn search_index(files: &Files, language: &str) -> Files {
 pub(crate) struct Shared {
     snapshot: Arc<RwLock<Snapshot>>,
     /// One sender per open event stream.
-    clients: Arc<Mutex<Vec<Sender<String>>>>,
+    clients: Arc<Mutex<Vec<tokio::sync::mpsc::UnboundedSender<String>>>>,
     /// Differs per run, so tabs left open across a restart reload.
     instance: String,
     script: Arc<String>,
@@ -129,7 +136,10 @@ impl Shared {
 
     /// Sends one Server-Sent Event to every open tab, forgetting tabs that have gone.
     fn broadcast(&self, event: &str, data: &str) {
-        let message = format!("event: {event}\ndata: {data}\n\n");
+        self.send_all(format!("event: {event}\ndata: {data}\n\n"));
+    }
+
+    fn send_all(&self, message: String) {
         self.clients
             .lock()
             .expect("clients")
@@ -207,18 +217,17 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
 
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| format!("cannot start the web server: {e}"))?,
-    );
-    for _ in 0..HTTP_THREADS {
-        let server = Arc::clone(&server);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(ANSWER_THREADS)
+        .build()
+        .map_err(|e| format!("cannot start the web server: {e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot start the web server: {e}"))?;
+    {
         let shared = shared.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &shared);
-            }
-        });
+        std::thread::spawn(move || runtime.block_on(serve_http(listener, shared)));
     }
 
     let (tx, rx) = mpsc::channel();
@@ -248,6 +257,44 @@ pub fn run(options: &Options) -> Result<(), String> {
 
     rebuild_loop(&site_dir, builder, watcher, &rx, &shared);
     Ok(())
+}
+
+/// Accepts connections until the process ends; each is a task on this one thread.
+async fn serve_http(listener: TcpListener, shared: Shared) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("cannot start the web server: {e}");
+            std::process::exit(1);
+        }
+    };
+    {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(KEEPALIVE);
+            loop {
+                tick.tick().await;
+                shared.send_all(": keepalive\n\n".to_string());
+            }
+        });
+    }
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait a moment rather than spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |request| http::handle(request, shared.clone()));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 /// The default port, else the next free one (said clearly); an explicit `--port` must be free.

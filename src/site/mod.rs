@@ -10,7 +10,7 @@ pub mod listings;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -172,13 +172,17 @@ fn render_site_from(
     let mut timer = Timer::new();
     let mut inputs = read_inputs(site_dir, content)?;
     let lang = inputs.config.lang();
-    Diagnostics::from(crate::generate::apply(
+    let mut generate_errors = Diagnostics::from(crate::generate::apply(
         &mut inputs.content,
         &inputs.data,
         site_dir,
         lang,
-    ))
-    .take_result()?;
+    ));
+    if !generate_errors.is_empty() {
+        // Said once, with the file, rather than with each page that uses it.
+        generate_errors.extend(inputs.data.errors());
+    }
+    generate_errors.take_result()?;
     timer.lap("read config, content, data, theme; generate pages");
     let mut templates =
         Templates::new(&inputs.theme, inputs.config.lang()).map_err(Diagnostics::from)?;
@@ -330,7 +334,7 @@ fn read_inputs(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs, Di
         || {
             rayon::join(
                 || preloaded.map_or_else(|| content::load(site_dir), Ok),
-                || DataStore::load(site_dir),
+                || DataStore::open(site_dir),
             )
         },
     );
@@ -793,6 +797,8 @@ fn render_markdown(
             }
         }
     }
+    // The problems of the data files the pages use; files no page uses are not even read.
+    errors.extend(inputs.data.errors());
     errors.extend(inputs.data.check_totals());
     errors.take_result()?;
     // A factsheet template's warning would otherwise be repeated for every generated page.
@@ -1807,19 +1813,19 @@ fn register_lookups(
             ))),
         }
     });
-    let tables: Arc<BTreeMap<String, Value>> = Arc::new(
-        data.names()
-            .filter_map(|n| {
-                data.get(n)
-                    .map(|t| (n.to_string(), Value::from_serializable(t)))
-            })
-            .collect(),
-    );
+    // A table becomes a template value when a template first asks for it: most sites never
+    // do, and a large table costs a lot of memory as a value.
+    let data = data.clone();
+    let values: Arc<Mutex<BTreeMap<String, Value>>> = Arc::default();
     templates.register_function("get_data", move |kw: tera::Kwargs, _: &tera::State| {
         let name: &str = kw.must_get::<&str>("name")?;
-        tables
-            .get(name)
-            .cloned()
+        if let Some(v) = values.lock().expect("get_data").get(name) {
+            return Ok(v.clone());
+        }
+        let value = data.get(name).map(Value::from_serializable);
+        let mut values = values.lock().expect("get_data");
+        value
+            .map(|v| values.entry(name.to_string()).or_insert(v).clone())
             .ok_or_else(|| tera::Error::message(format!("get_data: no data table `{name}`")))
     });
 }
