@@ -5,9 +5,10 @@ use atom_syndication::{Content as AtomContent, Entry, Feed, Link, Person, Text};
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 
 use crate::config::SiteConfig;
-use crate::content::{Content, PageId};
+use crate::content::{self, Content, PageId, PageKind};
 
 use super::links::relativize;
+use super::listings;
 
 /// A feed to write: where, its title, the page it belongs to, and its entries.
 pub struct FeedSpec {
@@ -139,4 +140,67 @@ pub fn robots(config: &SiteConfig) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         config.base_url()
     )
+}
+
+pub(super) enum FeedOwner {
+    Section(usize),
+    /// A listing page, by path (a category term).
+    Listing(String),
+}
+
+/// Feeds: every section sorted by date with dated pages (unless `feed: false`), and the
+/// terms of taxonomies with `feed: true`.
+pub(super) fn feed_specs(
+    content: &Content,
+    config: &SiteConfig,
+    plan: &[listings::Listing],
+) -> Vec<(FeedOwner, FeedSpec)> {
+    let mut out = Vec::new();
+    for section in &content.sections {
+        let index = &content.pages[section.page];
+        let wanted = match index.front.extra.get("feed") {
+            Some(serde_yaml::Value::Bool(b)) => *b,
+            _ => {
+                section.sort_by == content::SortBy::Date
+                    && index.kind != PageKind::Home
+                    && section
+                        .pages
+                        .iter()
+                        .any(|&p| content.pages[p].front.date.is_some())
+                    && index.front.extra.get("generate").is_none()
+            }
+        };
+        if wanted {
+            out.push((
+                FeedOwner::Section(section.id),
+                FeedSpec {
+                    path: format!("{}atom.xml", index.path),
+                    title: index.front.title.clone(),
+                    page_path: index.path.clone(),
+                    pages: section.pages.clone(),
+                },
+            ));
+        }
+    }
+    let taxonomies = config.taxonomies();
+    for l in plan {
+        // One feed per term, on its first page, with the newest pages of the term.
+        if let listings::Kind::Term { taxonomy, term } = &l.kind {
+            if taxonomies[*taxonomy].feed && l.pager.as_ref().is_none_or(|p| p.current == 1) {
+                let pages = listings::terms(content, &taxonomies[*taxonomy])
+                    .remove(term)
+                    .unwrap_or_default();
+                out.push((
+                    FeedOwner::Listing(l.path.clone()),
+                    FeedSpec {
+                        path: format!("{}atom.xml", l.path),
+                        title: l.title.clone(),
+                        page_path: l.path.clone(),
+                        pages,
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
