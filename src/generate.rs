@@ -21,11 +21,11 @@
 //! that factsheet.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::content::{self, Commentary, Content, FrontMatter, Generated, Page, PageKind};
+use crate::content::{self, Commentary, Content, FrontMatter, Generated, Page, PageId, PageKind};
 use crate::data::{Cell, DataStore, DataTable, Filter};
 use crate::diagnostic::Diagnostic;
 use crate::locale::Lang;
@@ -79,6 +79,47 @@ pub fn apply(
     errors
 }
 
+/// Where problems with one section's `generate:` settings are reported: the line of
+/// `generate:` itself, or of the setting inside it.
+struct SpecPlace<'a> {
+    file: &'a Path,
+    line: usize,
+    front: &'a str,
+}
+
+impl SpecPlace<'_> {
+    fn at(&self, msg: String, hint: &str) -> Vec<Diagnostic> {
+        vec![Diagnostic::new(self.file, self.line, 1, msg).with_hint(hint.to_string())]
+    }
+
+    /// At one setting inside `generate:`, so an unknown column points at `key:`.
+    fn at_setting(&self, name: &str, msg: String, hint: &str) -> Vec<Diagnostic> {
+        let (l, c) = setting_position(self.front, name).unwrap_or((self.line, 1));
+        vec![Diagnostic::new(self.file, l, c, msg).with_hint(hint.to_string())]
+    }
+}
+
+/// The rows of the data that become pages: the table (filtered by `where:`), the key
+/// columns, and the rows of each key, in data order.
+struct Rows {
+    table: DataTable,
+    key_cols: Vec<usize>,
+    /// The key values of a page and its rows.
+    groups: Vec<(Vec<String>, Vec<usize>)>,
+    /// The columns that are not part of the key.
+    non_key: Vec<usize>,
+}
+
+/// One page to make: the row-to-page mapping as plain data.
+struct PagePlan {
+    path: String,
+    /// Key column -> this page's value.
+    vars: Vec<(String, String)>,
+    /// Front matter `extra` of the page: the key values, its row, its key figure.
+    extra: Mapping,
+    generated: Generated,
+}
+
 fn generate_section(
     content: &mut Content,
     sid: usize,
@@ -88,22 +129,29 @@ fn generate_section(
 ) -> Result<(), Vec<Diagnostic>> {
     let index = &content.pages[content.sections[sid].page];
     let file = index.source.clone();
-    let line = index.front.line_of("generate");
-    let at = |msg: String, hint: &str| {
-        vec![Diagnostic::new(&file, line, 1, msg).with_hint(hint.to_string())]
+    let front = index.front.source.clone();
+    let place = SpecPlace {
+        file: &file,
+        line: index.front.line_of("generate"),
+        front: &front,
     };
-    // The line of one setting inside `generate:`, so an unknown column points at `key:`.
-    let setting = |name: &str| setting_position(&index.front.source, name).unwrap_or((line, 1));
-    let at_setting = |name: &str, msg: String, hint: &str| {
-        let (l, c) = setting(name);
-        vec![Diagnostic::new(&file, l, c, msg).with_hint(hint.to_string())]
-    };
-    let spec = read_spec(index.front.extra.get("generate"), &at)?;
+    let spec = read_spec(index.front.extra.get("generate"), &|m, h| place.at(m, h))?;
+    let rows = choose_rows(&spec, data, &place)?;
+    let (template_rel, template) = read_template(&spec, &place, site_dir)?;
+    let figure = key_figure(&spec, &rows.table, &place)?;
+    let section_path = content.pages[content.sections[sid].page].path.clone();
+    let plans = plan_pages(&spec, &rows, figure, &section_path, lang)?;
+    let existing = write_pages(content, sid, &spec, (&template_rel, &template), plans);
+    unmatched_pages(content, &spec, &existing)
+}
 
+/// Looks up the table, applies `where:`, and groups its rows by key. Empty and duplicate
+/// keys are errors, as is a first-key value (a region) without a single figure.
+fn choose_rows(spec: &Spec, data: &DataStore, place: &SpecPlace) -> Result<Rows, Vec<Diagnostic>> {
     let mut table = data
         .lookup(&spec.data)
         .map_err(|m| {
-            at_setting(
+            place.at_setting(
                 "data",
                 m,
                 "name a table in data/: `data: factsheets/vsv-regio`",
@@ -114,7 +162,7 @@ fn generate_section(
         table = Filter::from_yaml(cond)
             .and_then(|f| table.filter(&f))
             .map_err(|m| {
-                at_setting(
+                place.at_setting(
                     "where",
                     m,
                     "write conditions as `where: {regio: \"!= Landelijk\"}`",
@@ -127,14 +175,36 @@ fn generate_section(
         .map(|k| table.require_column(k))
         .collect::<Result<_, _>>()
         .map_err(|m| {
-            at_setting(
+            place.at_setting(
                 "key",
                 m,
                 "`key` names the columns that together identify one page",
             )
         })?;
+    let (groups, mut errors) = group_by_key(&table, &key_cols, &spec.key);
+    let non_key: Vec<usize> = (0..table.columns.len())
+        .filter(|c| !key_cols.contains(c))
+        .collect();
+    errors.extend(keys_without_data(&table, &key_cols, &non_key, &groups));
+    if errors.is_empty() {
+        Ok(Rows {
+            table,
+            key_cols,
+            groups,
+            non_key,
+        })
+    } else {
+        Err(errors)
+    }
+}
 
-    // Group rows by key, in data order; a key appears once.
+/// Rows grouped by key, in data order; a key appears once.
+#[allow(clippy::type_complexity)]
+fn group_by_key(
+    table: &DataTable,
+    key_cols: &[usize],
+    key: &[String],
+) -> (Vec<(Vec<String>, Vec<usize>)>, Vec<Diagnostic>) {
     let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
     let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
     let mut errors = Vec::new();
@@ -144,7 +214,7 @@ fn generate_section(
             continue;
         }
         let mut values = Vec::new();
-        for &c in &key_cols {
+        for &c in key_cols {
             match &row.cells[c] {
                 Cell::Missing => errors.push(
                     table
@@ -171,7 +241,7 @@ fn generate_section(
                             key_cols[0],
                             format!(
                                 "duplicate key {}: line {first} has the same",
-                                describe(&spec.key, &values)
+                                describe(key, &values)
                             ),
                         )
                         .with_hint("each page needs its own row; remove or correct one of them"),
@@ -183,18 +253,25 @@ fn generate_section(
             }
         }
     }
-    // A first-key value (a region) whose rows hold no figure at all is almost certainly a
-    // mistake in the data; a single empty year is shown as missing instead.
-    let non_key: Vec<usize> = (0..table.columns.len())
-        .filter(|c| !key_cols.contains(c))
-        .collect();
+    (groups, errors)
+}
+
+/// A first-key value (a region) whose rows hold no figure at all is almost certainly a
+/// mistake in the data; a single empty year is shown as missing instead.
+fn keys_without_data(
+    table: &DataTable,
+    key_cols: &[usize],
+    non_key: &[usize],
+    groups: &[(Vec<String>, Vec<usize>)],
+) -> Vec<Diagnostic> {
     let mut by_first: Vec<(String, Vec<usize>)> = Vec::new();
-    for (values, rows) in &groups {
+    for (values, rows) in groups {
         match by_first.iter_mut().find(|(v, _)| *v == values[0]) {
             Some((_, rs)) => rs.extend(rows),
             None => by_first.push((values[0].clone(), rows.clone())),
         }
     }
+    let mut errors = Vec::new();
     for (value, rows) in &by_first {
         let empty = rows
             .iter()
@@ -211,64 +288,82 @@ fn generate_section(
             );
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors
+}
 
-    let section_dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+/// The Markdown of every generated page (`template:`), which must be inside the site.
+fn read_template(
+    spec: &Spec,
+    place: &SpecPlace,
+    site_dir: &Path,
+) -> Result<(PathBuf, String), Vec<Diagnostic>> {
+    let section_dir = place
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let template_rel = section_dir.join(&spec.template);
     if !crate::output::is_inside(&template_rel) {
-        return Err(at(
+        return Err(place.at(
             format!("`template: {}` is outside the site folder", spec.template),
             "keep the template in the site, next to _index.md: `template: _factsheet.md`",
         ));
     }
     let template = std::fs::read_to_string(site_dir.join(&template_rel)).map_err(|e| {
-        at(
+        place.at(
             format!("cannot read the template `{}`: {e}", template_rel.display()),
             "create it next to _index.md: the Markdown used for every generated page",
         )
     })?;
+    Ok((template_rel, template))
+}
 
-    // The key figure of every page, for listings: one number of decimals for the whole
-    // column, so a grid of them lines up (1,90% under 1,45%, not 1,9%).
-    let figure = match &spec.figure {
-        Some(fig) => match table.column_index(&fig.column) {
-            Some(c) => {
-                let needed = table
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.cells[c].as_f64())
-                    .map(|v| crate::locale::decimals_needed(v, 2))
-                    .max()
-                    .unwrap_or(0);
-                let pct = fig.unit.as_deref() == Some("%")
-                    || table.columns[c].kind == crate::data::ColumnKind::Percent;
-                Some((c, pct, fig.decimals.unwrap_or(needed)))
-            }
-            None => {
-                let m = table.require_column(&fig.column).err().unwrap_or_default();
-                return Err(at_setting(
-                    "figure",
-                    format!("`figure`: {m}"),
-                    "name the column with each page's key figure: `figure: {column: vsv_percentage, unit: \"%\"}`",
-                ));
-            }
-        },
-        None => None,
+/// The key figure of every page, for listings (`figure:`): its column, whether it is a
+/// percentage, and one number of decimals for the whole column, so a grid of them lines up
+/// (1,90% under 1,45%, not 1,9%).
+fn key_figure(
+    spec: &Spec,
+    table: &DataTable,
+    place: &SpecPlace,
+) -> Result<Option<(usize, bool, usize)>, Vec<Diagnostic>> {
+    let Some(fig) = &spec.figure else {
+        return Ok(None);
     };
-    let section_path = content.pages[content.sections[sid].page].path.clone();
-    // Hand-written pages may sit in the section or in folders below it (`achterhoek/2021.md`).
-    let existing: Vec<usize> = content
-        .pages
+    let Some(c) = table.column_index(&fig.column) else {
+        let m = table.require_column(&fig.column).err().unwrap_or_default();
+        return Err(place.at_setting(
+            "figure",
+            format!("`figure`: {m}"),
+            "name the column with each page's key figure: `figure: {column: vsv_percentage, unit: \"%\"}`",
+        ));
+    };
+    let needed = table
+        .rows
         .iter()
-        .filter(|p| p.kind == PageKind::Regular && p.path.starts_with(&section_path))
-        .map(|p| p.id)
-        .collect();
-    let mut matched = vec![false; existing.len()];
+        .filter_map(|r| r.cells[c].as_f64())
+        .map(|v| crate::locale::decimals_needed(v, 2))
+        .max()
+        .unwrap_or(0);
+    let pct = fig.unit.as_deref() == Some("%")
+        || table.columns[c].kind == crate::data::ColumnKind::Percent;
+    Ok(Some((c, pct, fig.decimals.unwrap_or(needed))))
+}
+
+/// The page of every key: its address, front matter and data scope. Keys that give no
+/// address, or the address of another key, are errors at their row.
+fn plan_pages(
+    spec: &Spec,
+    rows: &Rows,
+    figure: Option<(usize, bool, usize)>,
+    section_path: &str,
+    lang: Lang,
+) -> Result<Vec<PagePlan>, Vec<Diagnostic>> {
+    let table = &rows.table;
+    let mut errors = Vec::new();
+    let mut plans = Vec::new();
     // Key values that slug alike (`Noord Holland`, `NOORD HOLLAND`) would share one address.
     let mut addresses: HashMap<String, usize> = HashMap::new();
-    for (g, (values, rows)) in groups.iter().enumerate() {
+    for (g, (values, group)) in rows.groups.iter().enumerate() {
         let vars: Vec<(String, String)> = spec
             .key
             .iter()
@@ -276,11 +371,11 @@ fn generate_section(
             .zip(values.iter().cloned())
             .collect();
         if let Some((k, v)) = vars.iter().find(|(_, v)| content::slugify(v).is_empty()) {
-            let c = key_cols[spec.key.iter().position(|x| x == k).unwrap_or(0)];
+            let c = rows.key_cols[spec.key.iter().position(|x| x == k).unwrap_or(0)];
             errors.push(
                 table
                     .cell_diagnostic(
-                        rows[0],
+                        group[0],
                         c,
                         format!("`{v}` has no letters or digits to make an address from"),
                     )
@@ -289,72 +384,39 @@ fn generate_section(
             continue;
         }
         let path = format!("{section_path}{}/", fill_path(&spec.path, &vars));
-        match addresses.get(&path) {
-            Some(&first) => {
-                errors.push(
-                    table
-                        .cell_diagnostic(
-                            rows[0],
-                            key_cols[0],
-                            format!(
-                                "{} gives the address `/{path}`, the same as {} on line {}",
-                                describe(&spec.key, values),
-                                describe(&spec.key, &groups[first].0),
-                                table.rows[groups[first].1[0]].line
-                            ),
-                        )
-                        .with_hint(
-                            "write the values the same way in every row (the address ignores \
-                             case, spaces and accents), or correct one of them",
+        if let Some(&first) = addresses.get(&path) {
+            errors.push(
+                table
+                    .cell_diagnostic(
+                        group[0],
+                        rows.key_cols[0],
+                        format!(
+                            "{} gives the address `/{path}`, the same as {} on line {}",
+                            describe(&spec.key, values),
+                            describe(&spec.key, &rows.groups[first].0),
+                            table.rows[rows.groups[first].1[0]].line
                         ),
-                );
-                continue;
-            }
-            None => {
-                addresses.insert(path.clone(), g);
-            }
-        }
-        let mut extra = Mapping::new();
-        for (k, v) in &vars {
-            extra.insert(Value::String(k.clone()), Value::String(v.clone()));
-        }
-        extra.insert("generated".into(), Value::Bool(true));
-        // The page's own row, so templates can show what blocks do not (its source, a note).
-        let row = &table.rows[rows[0]];
-        let mut row_map = Mapping::new();
-        let mut text = Vec::new();
-        for &c in &non_key {
-            let name = table.columns[c].name.clone();
-            let cell = &row.cells[c];
-            row_map.insert(
-                Value::String(name.clone()),
-                match (cell, cell.as_f64()) {
-                    (_, Some(v)) => Value::from(v),
-                    (c, None) if c.is_missing() => Value::Null,
-                    (other, None) => Value::String(cell_text(other)),
-                },
+                    )
+                    .with_hint(
+                        "write the values the same way in every row (the address ignores \
+                         case, spaces and accents), or correct one of them",
+                    ),
             );
-            // Only text: a number written into the page would need its unit and decimals,
-            // which the blocks know and a plain substitution does not.
-            if !table.columns[c].kind.is_numeric() {
-                text.push((name, cell_text(cell)));
-            }
+            continue;
         }
-        extra.insert("row".into(), Value::Mapping(row_map));
-        // Without a `figure:` setting the listings link the word "factsheet" instead.
-        let figure_text = match figure {
-            Some((c, pct, decimals)) => {
-                let cell = &table.rows[rows[0]].cells[c];
-                match cell.as_f64() {
-                    Some(v) if pct => lang.percent(v, decimals),
-                    Some(v) => lang.number(v, decimals),
-                    None if cell.is_missing() => "–".to_string(),
-                    None => cell_text(cell),
-                }
-            }
-            None => String::new(),
-        };
-        extra.insert("figure".into(), Value::String(figure_text));
+        addresses.insert(path.clone(), g);
+        let extra = page_extra(rows, group[0], &vars, figure, lang);
+        let text = rows
+            .non_key
+            .iter()
+            .filter(|&&c| !table.columns[c].kind.is_numeric())
+            .map(|&c| {
+                (
+                    table.columns[c].name.clone(),
+                    cell_text(&table.rows[group[0]].cells[c]),
+                )
+            })
+            .collect();
         let generated = Generated {
             key: vars.clone(),
             text,
@@ -362,81 +424,180 @@ fn generate_section(
             period: spec.period.clone().or_else(|| spec.key.last().cloned()),
             commentary: None,
         };
-        // A page written by hand for this key: same address, or the same key values.
-        let hand = existing.iter().position(|&p| {
+        plans.push(PagePlan {
+            path,
+            vars,
+            extra,
+            generated,
+        });
+    }
+    if errors.is_empty() {
+        Ok(plans)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Front matter `extra` of a generated page: its key values, `generated: true`, its own row
+/// (so templates can show what blocks do not: its source, a note) and its key figure.
+fn page_extra(
+    rows: &Rows,
+    row: usize,
+    vars: &[(String, String)],
+    figure: Option<(usize, bool, usize)>,
+    lang: Lang,
+) -> Mapping {
+    let table = &rows.table;
+    let mut extra = Mapping::new();
+    for (k, v) in vars {
+        extra.insert(Value::String(k.clone()), Value::String(v.clone()));
+    }
+    extra.insert("generated".into(), Value::Bool(true));
+    let row = &table.rows[row];
+    let mut row_map = Mapping::new();
+    for &c in &rows.non_key {
+        let cell = &row.cells[c];
+        row_map.insert(
+            Value::String(table.columns[c].name.clone()),
+            match (cell, cell.as_f64()) {
+                (_, Some(v)) => Value::from(v),
+                (c, None) if c.is_missing() => Value::Null,
+                (other, None) => Value::String(cell_text(other)),
+            },
+        );
+    }
+    extra.insert("row".into(), Value::Mapping(row_map));
+    // Without a `figure:` setting the listings link the word "factsheet" instead.
+    let figure_text = match figure {
+        Some((c, pct, decimals)) => {
+            let cell = &row.cells[c];
+            match cell.as_f64() {
+                Some(v) if pct => lang.percent(v, decimals),
+                Some(v) => lang.number(v, decimals),
+                None if cell.is_missing() => "–".to_string(),
+                None => cell_text(cell),
+            }
+        }
+        None => String::new(),
+    };
+    extra.insert("figure".into(), Value::String(figure_text));
+    extra
+}
+
+/// Adds the planned pages to the section. A page written by hand for a key (same address,
+/// or the same key values) keeps its text as the factsheet's commentary. Returns the
+/// hand-written pages of the section, with whether each was matched.
+fn write_pages(
+    content: &mut Content,
+    sid: usize,
+    spec: &Spec,
+    (template_rel, template): (&Path, &str),
+    plans: Vec<PagePlan>,
+) -> Vec<(PageId, bool)> {
+    let section_path = content.pages[content.sections[sid].page].path.clone();
+    // Hand-written pages may sit in the section or in folders below it (`achterhoek/2021.md`).
+    let mut existing: Vec<(PageId, bool)> = content
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Regular && p.path.starts_with(&section_path))
+        .map(|p| (p.id, false))
+        .collect();
+    for plan in plans {
+        let hand = existing.iter().position(|&(p, _)| {
             let page = &content.pages[p];
-            page.path == path
-                || source_address(page) == path
-                || vars
+            page.path == plan.path
+                || source_address(page) == plan.path
+                || plan
+                    .vars
                     .iter()
                     .all(|(k, v)| page.front.extra_str(k).is_some_and(|x| x == v))
         });
         match hand {
             Some(i) => {
-                matched[i] = true;
-                let page = &mut content.pages[existing[i]];
-                let commentary = Commentary {
-                    source: page.source.clone(),
-                    body: std::mem::replace(&mut page.body, template.clone()),
-                    body_line: page.body_line,
-                };
-                page.body_line = 1;
-                page.path = path;
-                for (k, v) in extra {
-                    page.front.extra.entry(k).or_insert(v);
-                }
-                if page.front.summary.is_empty() {
-                    if let Some(summary) = &spec.summary {
-                        page.front.summary = fill(summary, &vars);
-                    }
-                }
-                if page.front.layout.is_none() {
-                    page.front.layout = Some(spec.layout.clone());
-                }
-                page.generated = Some(Generated {
-                    commentary: Some(commentary),
-                    ..generated
-                });
-                // It belongs with the other factsheets, whatever folder it was written in.
-                let pid = existing[i];
-                if let Some(old) = content.pages[pid].section.filter(|&o| o != sid) {
-                    content.sections[old].pages.retain(|&x| x != pid);
-                    content.sections[sid].pages.push(pid);
-                    content.pages[pid].section = Some(sid);
-                }
+                existing[i].1 = true;
+                keep_hand_written(content, sid, existing[i].0, spec, template, plan);
             }
             None => {
                 let id = content.pages.len();
                 content.pages.push(Page {
                     id,
                     kind: PageKind::Regular,
-                    source: template_rel.clone(),
-                    path,
+                    source: template_rel.to_path_buf(),
+                    path: plan.path,
                     section: Some(sid),
                     front: FrontMatter {
-                        title: fill(&spec.title, &vars),
+                        title: fill(&spec.title, &plan.vars),
                         summary: spec
                             .summary
                             .as_deref()
-                            .map(|s| fill(s, &vars))
+                            .map(|s| fill(s, &plan.vars))
                             .unwrap_or_default(),
                         layout: Some(spec.layout.clone()),
-                        extra,
+                        extra: plan.extra,
                         ..FrontMatter::default()
                     },
-                    body: template.clone(),
+                    body: template.to_string(),
                     body_line: 1,
                     assets: Vec::new(),
-                    generated: Some(generated),
+                    generated: Some(plan.generated),
                 });
                 content.sections[sid].pages.push(id);
             }
         }
     }
-    // Hand-written factsheets for a key that is not in the data.
-    for (i, &p) in existing.iter().enumerate() {
+    existing
+}
+
+/// A hand-written page for a key becomes that key's factsheet, its text the commentary.
+fn keep_hand_written(
+    content: &mut Content,
+    sid: usize,
+    pid: PageId,
+    spec: &Spec,
+    template: &str,
+    plan: PagePlan,
+) {
+    let page = &mut content.pages[pid];
+    let commentary = Commentary {
+        source: page.source.clone(),
+        body: std::mem::replace(&mut page.body, template.to_string()),
+        body_line: page.body_line,
+    };
+    page.body_line = 1;
+    page.path = plan.path;
+    for (k, v) in plan.extra {
+        page.front.extra.entry(k).or_insert(v);
+    }
+    if page.front.summary.is_empty() {
+        if let Some(summary) = &spec.summary {
+            page.front.summary = fill(summary, &plan.vars);
+        }
+    }
+    if page.front.layout.is_none() {
+        page.front.layout = Some(spec.layout.clone());
+    }
+    page.generated = Some(Generated {
+        commentary: Some(commentary),
+        ..plan.generated
+    });
+    // It belongs with the other factsheets, whatever folder it was written in.
+    if let Some(old) = content.pages[pid].section.filter(|&o| o != sid) {
+        content.sections[old].pages.retain(|&x| x != pid);
+        content.sections[sid].pages.push(pid);
+        content.pages[pid].section = Some(sid);
+    }
+}
+
+/// Hand-written factsheets for a key that is not in the data.
+fn unmatched_pages(
+    content: &Content,
+    spec: &Spec,
+    existing: &[(PageId, bool)],
+) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for &(p, matched) in existing {
         let page = &content.pages[p];
-        if matched[i] || !spec.key.iter().all(|k| page.front.extra.contains_key(k)) {
+        if matched || !spec.key.iter().all(|k| page.front.extra.contains_key(k)) {
             continue;
         }
         let values: Vec<String> = spec
@@ -776,24 +937,4 @@ pub fn scope(generated: &Generated) -> Value {
         m.insert(Value::String(k.clone()), Value::String(v.clone()));
     }
     Value::Mapping(m)
-}
-
-/// The rows of `table` a generated page stands for (used by templates).
-pub fn rows_of<'a>(table: &'a DataTable, generated: &Generated) -> Vec<&'a crate::data::Row> {
-    let cols: Vec<Option<usize>> = generated
-        .key
-        .iter()
-        .map(|(k, _)| table.column_index(k))
-        .collect();
-    table
-        .rows
-        .iter()
-        .filter(|row| {
-            generated
-                .key
-                .iter()
-                .zip(&cols)
-                .all(|((_, v), c)| c.is_some_and(|c| cell_text(&row.cells[c]) == *v))
-        })
-        .collect()
 }

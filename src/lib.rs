@@ -23,5 +23,6 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
+pub mod url;
 pub mod walk;
 pub mod yaml;

@@ -125,11 +125,9 @@ fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode 
     if let Err(e) = handler {
         eprintln!("warning: cannot clean up after Ctrl-C: {e}");
     }
-    let write = true;
     let options = BuildOptions {
         site_dir,
         output_dir: output,
-        write,
         pdf,
     };
     match site::build(&options) {
@@ -138,19 +136,12 @@ fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode 
                 eprintln!("warning: {w}");
             }
             let ms = report.elapsed.as_millis();
-            if write {
-                println!(
-                    "Built {} pages ({} files) into {} in {ms} ms",
-                    report.pages,
-                    report.files,
-                    report.output_dir.display()
-                );
-            } else {
-                println!(
-                    "Checked {} pages in {ms} ms: no problems found",
-                    report.pages
-                );
-            }
+            println!(
+                "Built {} pages ({} files) into {} in {ms} ms",
+                report.pages,
+                report.files,
+                report.output_dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -159,7 +150,7 @@ fn run_build(site_dir: PathBuf, output: Option<PathBuf>, pdf: bool) -> ExitCode 
                 .0
                 .iter()
                 .any(|d| d.message.contains(bundel::output::PREVIOUS_MOVED));
-            if write && !moved {
+            if !moved {
                 eprintln!("The site was not built; the previous output (if any) is unchanged.");
             }
             ExitCode::FAILURE

@@ -41,10 +41,8 @@ const SOURCE_FOLDERS: [&str; 7] = [
 /// must not claim that the previous output is unchanged.
 pub const PREVIOUS_MOVED: &str = "the previous output could not be put back";
 
-/// Where rendered files go: a staging folder on disk, memory (for `serve` and `check`), or
-/// nowhere (validation only).
+/// Where rendered files go: a staging folder on disk, or memory (for `serve` and `check`).
 pub enum Target<'a> {
-    Discard,
     Disk(&'a Staging),
     Memory(&'a Mutex<BTreeMap<String, Vec<u8>>>),
 }
@@ -100,7 +98,6 @@ impl<'a> Sink<'a> {
 
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         match self.target {
-            Target::Discard => Ok(()),
             Target::Disk(s) => s.write(rel, bytes),
             Target::Memory(m) => {
                 if !is_inside(Path::new(rel)) {
@@ -121,7 +118,6 @@ impl<'a> Sink<'a> {
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         self.refuse_claimed(rel)?;
         match self.target {
-            Target::Discard => Ok(()),
             Target::Disk(s) => s.copy(rel, from),
             Target::Memory(_) => self.put(rel, &std::fs::read(from)?),
         }
@@ -135,7 +131,6 @@ impl<'a> Sink<'a> {
             .expect("claims")
             .insert(rel.to_string(), owner.to_path_buf());
         match self.target {
-            Target::Discard => Ok(()),
             Target::Disk(s) => s.copy(rel, from),
             Target::Memory(_) => self.put(rel, &std::fs::read(from)?),
         }

@@ -1,6 +1,7 @@
 //! Where a URL in a generated page leads. Pages link relatively (`../../nieuws/a/`), so a URL
 //! is resolved against the folder of the page it stands on, as a browser would.
 
+use crate::url::percent_decode;
 use std::collections::BTreeMap;
 
 use crate::site::links::has_scheme;
@@ -134,12 +135,6 @@ fn normalize(path: &str) -> Option<String> {
         s.push('/');
     }
     Some(s)
-}
-
-pub fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 #[cfg(test)]

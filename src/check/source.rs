@@ -12,10 +12,10 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Options as CmarkOptions, Parser, Tag};
 
-use super::links::percent_decode;
 use crate::content::{Content, Page};
 use crate::diagnostic::line_col;
 use crate::site::links::{relativize, root_for, LinkIndex};
+use crate::url::percent_decode;
 
 /// A link or image written in a page's Markdown.
 #[derive(Debug, Clone)]

@@ -131,14 +131,6 @@ impl Content {
     pub fn by_source(&self, source: &Path) -> Option<&Page> {
         self.pages.iter().find(|p| p.source == source)
     }
-
-    pub fn section_of(&self, page: &Page) -> Option<&Section> {
-        match page.kind {
-            PageKind::Section(id) => Some(&self.sections[id]),
-            PageKind::Home => self.sections.first(),
-            PageKind::Regular => None,
-        }
-    }
 }
 
 /// Reads every Markdown file under `site_dir/content`. Drafts are left out.

@@ -303,6 +303,3 @@ fn find_reference(text: &str, id: &str) -> Option<(usize, usize)> {
     }
     None
 }
-
-#[cfg(test)]
-mod tests;

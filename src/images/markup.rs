@@ -136,32 +136,6 @@ pub fn encode_url(path: &str) -> String {
     out
 }
 
-/// Decodes `%xx` escapes; invalid sequences stay as they are.
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && b[i + 1].is_ascii_hexdigit()
-            && b[i + 2].is_ascii_hexdigit()
-        {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 /// What one `<img>` (or `<picture>`) should say.
 pub struct Markup<'a> {
     pub src: &'a str,
@@ -251,7 +225,6 @@ mod tests {
     #[test]
     fn urls_and_escapes() {
         assert_eq!(encode_url("a b,c.jpg"), "a%20b%2Cc.jpg");
-        assert_eq!(percent_decode("a%20b%2"), "a b%2");
         assert_eq!(unescape("a &amp;amp; &quot;"), "a &amp; \"");
     }
 

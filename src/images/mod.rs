@@ -139,8 +139,6 @@ pub struct Images {
     /// folder (`logo.png`, `logo.jpg`); their copies keep the extension in the name.
     ambiguous: HashSet<String>,
     settings: ImageSettings,
-    /// False for `bundel check`: sizes are read, nothing is encoded.
-    encode: bool,
     cache: Option<PathBuf>,
     sets: Mutex<HashMap<(String, Shape), Cell>>,
     errors: Mutex<BTreeMap<PathBuf, Diagnostic>>,
@@ -170,14 +168,12 @@ fn extension(path: &str) -> String {
 }
 
 impl Images {
-    /// Finds the images of the site: page assets and files in `static/`. `encode` is false
-    /// when nothing will be written.
+    /// Finds the images of the site: page assets and files in `static/`.
     pub fn new(
         site_dir: &Path,
         static_files: &[(String, PathBuf)],
         content: &Content,
         settings: &ImageSettings,
-        encode: bool,
     ) -> Images {
         let mut sources = HashMap::new();
         for (site_path, _) in static_files {
@@ -202,15 +198,13 @@ impl Images {
             .filter(|p| stems[strip_ext(p)] > 1)
             .cloned()
             .collect();
-        let cache = encode
-            .then(|| site_dir.join(CACHE_DIR).join("images"))
+        let cache = Some(site_dir.join(CACHE_DIR).join("images"))
             .filter(|dir| std::fs::create_dir_all(dir).is_ok());
         Images {
             site_dir: site_dir.to_path_buf(),
             sources,
             ambiguous,
             settings: settings.clone(),
-            encode,
             cache,
             sets: Mutex::new(HashMap::new()),
             errors: Mutex::new(BTreeMap::new()),
@@ -250,7 +244,7 @@ impl Images {
         let rest = src
             .strip_prefix(ROOT)
             .or_else(|| src.strip_prefix("%EE%80%80"))?;
-        let site_path = markup::percent_decode(rest);
+        let site_path = crate::url::percent_decode(rest);
         let set = self.set(&site_path, Shape::Responsive)?;
         let pic = self.picture(&set);
         // Someone wrote their own sources: only add what is missing.
@@ -546,23 +540,6 @@ impl Images {
         };
         let largest_h = height_for(*targets.last().expect("one width at least"));
         let largest_w = *targets.last().expect("one width at least");
-        if !self.encode {
-            let fallback = targets
-                .iter()
-                .map(|&tw| Variant {
-                    rel: name(tw, fallback_format),
-                    width: tw,
-                    data: Data::Original,
-                })
-                .collect();
-            return Ok(ImageSet {
-                width: largest_w,
-                height: largest_h,
-                fallback,
-                webp: Vec::new(),
-            });
-        }
-
         let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
         let crop_tag = crop.map_or(String::new(), |[x, y, s, _]| format!("c{x}_{y}_{s}-"));
         let quality = self.settings.quality;

@@ -7,6 +7,7 @@
 //! timeout alone: on a busy machine the browser's replies (the websocket upgrade included)
 //! can take seconds, and a short read timeout is only there so the deadline can be checked.
 
+use crate::url::percent_decode;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -438,25 +439,6 @@ pub(super) fn file_path(url: &str) -> Option<String> {
     // file:///C:/x on Windows
     let windows = path.len() > 2 && path.as_bytes()[2] == b':' && path.starts_with('/');
     Some(if windows { path[1..].to_string() } else { path })
-}
-
-fn percent_decode(s: &str) -> String {
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One websocket to the browser endpoint; commands for a tab carry its session id.

@@ -1,6 +1,7 @@
 //! Answering the browser: files from the in-memory site, the reload script and error overlay
 //! (only here, never in a built site), and the Server-Sent Events stream that triggers reloads.
 
+use crate::url::percent_decode;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -329,12 +330,6 @@ pub fn content_type(path: &str) -> &'static str {
         "vtt" => "text/vtt; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 /// A `Location` header must be ASCII.

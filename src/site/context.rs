@@ -41,7 +41,7 @@ pub struct PageSummary<'a> {
     /// Per taxonomy key (`tags`, `category`), the page's terms with their addresses.
     pub terms: std::collections::BTreeMap<String, Vec<super::listings::TermLink>>,
     /// The PDF of a report or publication, when built with `--pdf`.
-    pub pdf: Option<super::documents::PdfView>,
+    pub pdf: Option<PdfView>,
     /// The picture a shared link shows (`og:image`).
     pub share_image: Option<ShareImage>,
 }
@@ -72,16 +72,9 @@ pub struct Asset {
     pub full: Option<crate::images::Picture>,
 }
 
-pub fn page_summary<'a>(
-    page: &'a Page,
-    content: &'a Content,
-    base_url: &str,
-    site_dir: &std::path::Path,
-    taxonomies: &[crate::config::Taxonomy],
-    images: &crate::images::Images,
-) -> PageSummary<'a> {
-    let assets: Vec<Asset> = page
-        .assets
+/// The files in the page's folder, as templates list them (`page.assets`).
+fn page_assets(page: &Page, site_dir: &std::path::Path) -> Vec<Asset> {
+    page.assets
         .iter()
         .map(|a| {
             let name = a
@@ -104,7 +97,18 @@ pub fn page_summary<'a>(
                 full: None,
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn page_summary<'a>(
+    page: &'a Page,
+    content: &'a Content,
+    base_url: &str,
+    site_dir: &std::path::Path,
+    taxonomies: &[crate::config::Taxonomy],
+    images: &crate::images::Images,
+) -> PageSummary<'a> {
+    let assets = page_assets(page, site_dir);
     // The file of the page's folder that front matter `key` names.
     let named = |key: &str| {
         let file = page.front.extra_str(key)?;
@@ -346,4 +350,12 @@ pub fn section_view<'a>(section: &Section, summaries: &'a [Value]) -> SectionVie
         subsections: Vec::new(),
         generated: None,
     }
+}
+
+/// A download of a page or document as PDF: its address and size, for "PDF, 1,2 MB".
+#[derive(Serialize, Clone)]
+pub struct PdfView {
+    pub url: String,
+    pub size: u64,
+    pub kind: &'static str,
 }

@@ -17,7 +17,7 @@ use crate::content::{Content, PageId};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Heading;
 
-use super::context::content_path;
+use super::context::{content_path, PdfView};
 use super::links::ROOT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,57 +118,10 @@ pub fn find(content: &Content) -> (Vec<Document>, Vec<Diagnostic>) {
         };
         let parts: Vec<PageId> = match kind {
             Kind::Report => section.pages.clone(),
-            _ => {
-                let listed = match index.front.extra.get("pages") {
-                    Some(serde_yaml::Value::Sequence(items)) => items.clone(),
-                    Some(_) | None => {
-                        errors.push(
-                            Diagnostic::new(&index.source, index.front.line_of("pages"), 1, "a publication needs `pages:`, the list of pages it bundles")
-                                .with_hint("list them by path, in order: `pages: [publicaties/x/inleiding, portretten/marieke-de-wit]`"),
-                        );
-                        continue;
-                    }
-                };
-                let mut parts = Vec::new();
-                for item in listed {
-                    let Some(path) = item.as_str() else { continue };
-                    let key = path
-                        .trim()
-                        .trim_matches('/')
-                        .trim_end_matches(".md")
-                        .trim_end_matches("/index")
-                        .trim_end_matches("/_index");
-                    match by_path.get(key) {
-                        Some(&p) if p != section.page => parts.push(p),
-                        _ => {
-                            let known = content.pages.iter().map(content_path).collect::<Vec<_>>();
-                            let close = crate::data::suggest(key, known.iter().map(String::as_str));
-                            let hint = match close.first() {
-                                Some(c) => format!("did you mean `{c}`?"),
-                                None => {
-                                    "give the path of the page's file inside content/, without .md"
-                                        .to_string()
-                                }
-                            };
-                            let line = line_of_item(&index.front.source, path)
-                                .map(|l| l + 1)
-                                .unwrap_or_else(|| index.front.line_of("pages"));
-                            errors.push(
-                                Diagnostic::new(
-                                    &index.source,
-                                    line,
-                                    1,
-                                    format!(
-                                        "`pages` lists `{path}`, which is not a page of this site"
-                                    ),
-                                )
-                                .with_hint(hint),
-                            );
-                        }
-                    }
-                }
-                parts
-            }
+            _ => match publication_parts(content, section.page, &by_path, &mut errors) {
+                Some(parts) => parts,
+                None => continue,
+            },
         };
         let parts: Vec<PageId> = parts.into_iter().filter(|&p| !claimed[p]).collect();
         claimed[section.page] = true;
@@ -191,6 +144,63 @@ pub fn find(content: &Content) -> (Vec<Document>, Vec<Diagnostic>) {
         }
     }
     (docs, errors)
+}
+
+/// The pages a publication bundles (`pages:`), in order; `None` when it lists none. Entries
+/// that name no page are errors at their line.
+fn publication_parts(
+    content: &Content,
+    index_id: PageId,
+    by_path: &HashMap<String, PageId>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<PageId>> {
+    let index = &content.pages[index_id];
+    let listed = match index.front.extra.get("pages") {
+        Some(serde_yaml::Value::Sequence(items)) => items.clone(),
+        Some(_) | None => {
+            errors.push(
+                Diagnostic::new(&index.source, index.front.line_of("pages"), 1, "a publication needs `pages:`, the list of pages it bundles")
+                    .with_hint("list them by path, in order: `pages: [publicaties/x/inleiding, portretten/marieke-de-wit]`"),
+            );
+            return None;
+        }
+    };
+    let mut parts = Vec::new();
+    for item in listed {
+        let Some(path) = item.as_str() else { continue };
+        let key = path
+            .trim()
+            .trim_matches('/')
+            .trim_end_matches(".md")
+            .trim_end_matches("/index")
+            .trim_end_matches("/_index");
+        match by_path.get(key) {
+            Some(&p) if p != index_id => parts.push(p),
+            _ => {
+                let known = content.pages.iter().map(content_path).collect::<Vec<_>>();
+                let close = crate::data::suggest(key, known.iter().map(String::as_str));
+                let hint = match close.first() {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => {
+                        "give the path of the page's file inside content/, without .md".to_string()
+                    }
+                };
+                let line = line_of_item(&index.front.source, path)
+                    .map(|l| l + 1)
+                    .unwrap_or_else(|| index.front.line_of("pages"));
+                errors.push(
+                    Diagnostic::new(
+                        &index.source,
+                        line,
+                        1,
+                        format!("`pages` lists `{path}`, which is not a page of this site"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    Some(parts)
 }
 
 fn line_of_item(yaml: &str, item: &str) -> Option<usize> {
@@ -217,13 +227,6 @@ pub struct DocumentView {
     pub parts: Vec<PartView>,
     pub print_url: String,
     pub pdf: Option<PdfView>,
-}
-
-#[derive(Serialize, Clone)]
-pub struct PdfView {
-    pub url: String,
-    pub size: u64,
-    pub kind: &'static str,
 }
 
 pub fn anchor(doc: &Document, page: PageId) -> String {

@@ -4,14 +4,15 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::context;
 use super::documents::{self, Document};
-use super::{context, slash};
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{self, Content, PageKind};
 use crate::data::DataStore;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::templates::{Templates, Theme};
+use crate::url::slash;
 
 /// Everything read from disk, before rendering.
 pub(super) struct Inputs {

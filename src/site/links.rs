@@ -6,6 +6,8 @@
 //! that can be shown at any address (the 404 page) and documents that leave the site (feeds,
 //! PDFs) replace it with the base path or the absolute base URL instead.
 
+use crate::url::percent_decode;
+use crate::url::slash;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -119,16 +121,6 @@ impl LinkIndex {
     }
 }
 
-/// A path as a `/`-separated string.
-fn slash(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        s.into_owned()
-    } else {
-        s.replace(std::path::MAIN_SEPARATOR, "/")
-    }
-}
-
 /// Site path of a page's asset: the page's folder plus the asset's place beside the source.
 pub fn asset_path(page: &crate::content::Page, asset: &Path) -> String {
     let rel = asset.strip_prefix(page.source_dir()).unwrap_or(asset);
@@ -170,12 +162,6 @@ fn normalize(p: &str) -> Option<String> {
         return None;
     }
     Some(out.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 /// Percent-encodes what may not stand in an href path (spaces and the like).

@@ -63,8 +63,14 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
     let lang = config.lang();
     let (page_word, archive_word) = words(lang);
     let mut out = Vec::new();
+    section_pages(content, page_word, &mut out);
+    taxonomy_pages(content, config, page_word, &mut out);
+    archive_pages(content, lang, archive_word, &mut out);
+    out
+}
 
-    // Paginated sections: `paginate: 10` in the section's _index.md.
+/// Paginated sections: `paginate: 10` in the section's _index.md.
+fn section_pages(content: &Content, page_word: &str, out: &mut Vec<Listing>) {
     for section in &content.sections {
         let index = &content.pages[section.page];
         let Some(size) = index
@@ -108,8 +114,10 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
             });
         }
     }
+}
 
-    // Taxonomies: every term used in front matter gets a page.
+/// Taxonomies: every term used in front matter gets a page.
+fn taxonomy_pages(content: &Content, config: &SiteConfig, page_word: &str, out: &mut Vec<Listing>) {
     for (t, tax) in config.taxonomies().iter().enumerate() {
         let terms = terms(content, tax);
         if terms.is_empty() {
@@ -152,8 +160,10 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
             }
         }
     }
+}
 
-    // Yearly archives: `archive: true` in a section's _index.md.
+/// Yearly archives: `archive: true` in a section's _index.md.
+fn archive_pages(content: &Content, lang: Lang, archive_word: &str, out: &mut Vec<Listing>) {
     for section in &content.sections {
         let index = &content.pages[section.page];
         if !matches!(
@@ -192,7 +202,6 @@ pub fn plan(content: &Content, config: &SiteConfig) -> Vec<Listing> {
             });
         }
     }
-    out
 }
 
 fn archive_title(lang: Lang) -> &'static str {

@@ -7,17 +7,19 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::context::PageView;
-use super::documents::{self, PdfView};
+use super::context::PdfView;
+use super::documents;
 use super::links::{relativize, root_for, ROOT};
 use super::pages::{PageRenderer, RenderCx};
 use super::views::SiteViews;
-use super::{slash, write_error};
+use super::write_error;
 use crate::content::{self, Page, PageId};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::output::Sink;
 use crate::pdf;
 use crate::templates::Templates;
+use crate::url::slash;
 
 /// A chapter or bundled page in a one-page view.
 #[derive(serde::Serialize)]

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::inputs::Inputs;
-use super::{links, slash, write_error};
+use super::{links, write_error};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::templates::theme::StaticSource;
+use crate::url::slash;
 
 /// Copies the theme's static files, then the site's own (`static/`, which win), then every
 /// page's assets. Returns the number of files.

@@ -6,6 +6,7 @@
 //! is developed). A site overrides single templates by placing a file with the same name in
 //! its own `templates/` folder, and single strings in its own `i18n/<lang>.yaml`.
 
+use crate::url::slash;
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
@@ -179,7 +180,7 @@ fn load_embedded(lang: &str, errors: &mut Vec<Diagnostic>) -> Theme {
         let p = f.path();
         if let Ok(rel) = p.strip_prefix("templates") {
             templates.push(TemplateFile {
-                name: slash_path(rel),
+                name: slash(rel),
                 source: f.contents_utf8().unwrap_or_default().to_string(),
                 file: base.join(p),
             });
@@ -259,7 +260,7 @@ fn files_under(
                 if e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.') =>
             {
                 if let Ok(rel) = e.path().strip_prefix(dir) {
-                    files.push((slash_path(rel), e.path().to_path_buf()));
+                    files.push((slash(rel), e.path().to_path_buf()));
                 }
             }
             Ok(_) => {}
@@ -267,13 +268,6 @@ fn files_under(
         }
     }
     files
-}
-
-fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn read_yaml_map(
