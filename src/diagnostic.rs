@@ -3,8 +3,18 @@
 //! Every stage reports problems as [`Diagnostic`]s and keeps going where it can, so one
 //! build shows all problems at once instead of one per run.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// Whether a problem stops the build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    #[default]
+    Error,
+    /// Reported, but the site is built.
+    Warning,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -17,6 +27,10 @@ pub struct Diagnostic {
     pub message: String,
     /// A concrete suggestion for fixing the problem.
     pub hint: Option<String>,
+    pub severity: Severity,
+    /// The offending line of the file, shown under the message with a caret at the column
+    /// (see [`Diagnostics::quote_sources`]).
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -32,6 +46,8 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
+            source_line: None,
         }
     }
 
@@ -45,15 +61,24 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as a warning: reported, but the site is built.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    fn is_spreadsheet(&self) -> bool {
+        self.file.extension().is_some_and(|x| {
+            ["xlsx", "xlsm", "xls", "ods"].contains(&x.to_string_lossy().to_lowercase().as_str())
+        })
+    }
+
     /// `file:line:col` as editors and terminals understand it; in a spreadsheet, the cell
     /// as the spreadsheet names it (`data/vsv.xlsx, cell B7`), since that is what its user
     /// can find.
     pub fn location(&self) -> String {
         let file = self.file.display();
-        let spreadsheet = self.file.extension().is_some_and(|x| {
-            ["xlsx", "xlsm", "xls", "ods"].contains(&x.to_string_lossy().to_lowercase().as_str())
-        });
-        if spreadsheet {
+        if self.is_spreadsheet() {
             return match (self.line, self.col) {
                 (0, _) => format!("{file}"),
                 (l, 0) => format!("{file}, row {l}"),
@@ -80,9 +105,44 @@ fn column_letters(mut col: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// Lines longer than this are not quoted: a minified file or a CSV row with a huge cell
+/// would flood the terminal.
+const MAX_QUOTED_LINE: usize = 240;
+
+/// The line under the message, as `annotate-snippets` lays it out: a gutter with the line
+/// number and a caret under the offending value (from its column to the end of the word).
+pub fn snippet(line: &str, line_number: usize, col: usize) -> Option<String> {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let start = line
+        .char_indices()
+        .nth(col.checked_sub(1)?)
+        .map(|(i, _)| i)?;
+    let word = line[start..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|' | '\t'))
+        .unwrap_or(line.len() - start);
+    let end = start + word.max(line[start..].chars().next().map_or(0, char::len_utf8));
+    let report = &[Group::with_level(Level::ERROR).element(
+        Snippet::source(line)
+            .line_start(line_number)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    )];
+    Some(Renderer::plain().render(report).to_string())
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: error: {}", self.location(), self.message)?;
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {severity}: {}", self.location(), self.message)?;
+        if let Some(quoted) = self
+            .source_line
+            .as_deref()
+            .and_then(|l| snippet(l, self.line, self.col))
+        {
+            write!(f, "\n{quoted}")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  help: {hint}")?;
         }
@@ -113,6 +173,13 @@ impl Diagnostics {
 
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// Gives every problem at a line and column of a text file the text of that line, so it
+    /// is shown under the message. `site_dir` is where the (relative) file names start.
+    pub fn quote_sources(mut self, site_dir: &Path) -> Self {
+        quote_sources(&mut self.0, site_dir);
+        self
     }
 
     /// Like [`Diagnostics::into_result`], leaving `self` empty for further use.
@@ -156,6 +223,31 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// See [`Diagnostics::quote_sources`].
+pub fn quote_sources(diagnostics: &mut [Diagnostic], site_dir: &Path) {
+    let mut files: HashMap<PathBuf, Option<String>> = HashMap::new();
+    for d in diagnostics {
+        if d.line == 0 || d.col == 0 || d.source_line.is_some() || d.is_spreadsheet() {
+            continue;
+        }
+        let text = files.entry(d.file.clone()).or_insert_with(|| {
+            let path = site_dir.join(&d.file);
+            // Large data files are not read a second time for a quote.
+            let small = std::fs::metadata(&path).is_ok_and(|m| m.len() < 8 << 20);
+            small
+                .then(|| std::fs::read(&path).ok())
+                .flatten()
+                .and_then(|b| String::from_utf8(b).ok())
+        });
+        let line = text
+            .as_deref()
+            .and_then(|t| t.lines().nth(d.line - 1))
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.len() <= MAX_QUOTED_LINE && l.chars().count() >= d.col);
+        d.source_line = line.map(str::to_string);
+    }
+}
+
 /// 1-based (line, column) of a byte offset in `text`; the column counts characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -169,6 +261,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_offending_line_is_quoted_with_a_caret_under_the_value() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(
+            dir.path().join("data/a.csv"),
+            "regio;n\r\nTwente;twaalf\r\n",
+        )
+        .unwrap();
+        let d = Diagnostics::from(vec![
+            Diagnostic::new("data/a.csv", 2, 8, "`twaalf` is not a number").with_hint("write 12"),
+            Diagnostic::new("data/a.csv", 9, 1, "beyond the end"),
+            Diagnostic::new("data/b.xlsx", 2, 2, "a workbook is not quoted"),
+        ])
+        .quote_sources(dir.path());
+        assert_eq!(
+            d.0[0].to_string(),
+            "data/a.csv:2:8: error: `twaalf` is not a number\n  |\n2 | Twente;twaalf\n  |        ^^^^^^\n  help: write 12"
+        );
+        assert_eq!(d.0[1].source_line, None);
+        assert_eq!(d.0[2].source_line, None);
+        let w = Diagnostic::new("x.md", 1, 1, "m").warning();
+        assert_eq!(w.to_string(), "x.md:1:1: warning: m");
+    }
 
     #[test]
     fn formats_location_like_compilers_do() {

@@ -295,7 +295,14 @@ fn data_errors_name_file_line_and_column() {
     );
     let err = stderr(&s.bundel(&["build"]));
     assert!(err.contains("data/kapot.csv:3:8: error:"), "{err}");
-    assert!(err.contains("twaalf"), "{err}");
+    assert!(
+        err.contains("\n  |\n3 | Twente;twaalf\n  |        ^^^^^^\n"),
+        "the offending line is shown under the message, with a caret under the value: {err}"
+    );
+    assert!(
+        err.contains("content/kapot.md:5:1: error: the data `kapot` cannot be used until the problem of data/kapot.csv is fixed"),
+        "{err}"
+    );
     s.write("data/kapot.csv", "regio;aantal;aantal\nAchterhoek;12;1\n");
     let err = stderr(&s.bundel(&["build"]));
     assert!(

@@ -129,6 +129,7 @@ pub fn run(options: &Options) -> Report {
     }
     problems.sort();
     problems.dedup();
+    crate::diagnostic::quote_sources(&mut problems, site_dir);
     report.problems = problems;
     report
 }

@@ -442,6 +442,17 @@ impl DataStore {
         }
     }
 
+    /// What to tell the author of a block whose `data:` could not be looked up: the fix of a
+    /// file with problems is in the file, not in the block.
+    pub fn lookup_hint(&self, name: &str) -> &'static str {
+        let stem = split_extension(name.trim()).0;
+        let stem = stem.strip_prefix("data/").unwrap_or(stem);
+        match self.file_of(stem).map(DataFile::read) {
+            Some(Err(_)) => "fix the problems listed for that file; this block uses it",
+            _ => "data files live in the data/ folder; give the path without extension",
+        }
+    }
+
     /// The problems of every data file read so far, sorted.
     pub fn errors(&self) -> Vec<Diagnostic> {
         let mut diags: Vec<Diagnostic> = self

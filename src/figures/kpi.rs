@@ -128,7 +128,7 @@ fn data_tile(f: &mut Fields, env: &BlockEnv) -> Option<Tile> {
     let full = match env.data.lookup(&data_name) {
         Ok(t) => t,
         Err(m) => {
-            f.error("data", m, "data files live in data/");
+            f.error("data", m, env.data.lookup_hint(&data_name));
             return None;
         }
     };

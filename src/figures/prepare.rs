@@ -26,11 +26,7 @@ pub fn prepare(f: &mut Fields, env: &BlockEnv) -> Option<DataTable> {
     let mut table: Cow<DataTable> = match env.data.lookup(&name) {
         Ok(t) => Cow::Borrowed(t),
         Err(msg) => {
-            f.error(
-                "data",
-                msg,
-                "data files live in the data/ folder; give the path without extension",
-            );
+            f.error("data", msg, env.data.lookup_hint(&name));
             return None;
         }
     };

@@ -231,6 +231,15 @@ pub fn overlay(errors: &[Diagnostic]) -> String {
         items.push_str(&escape_text(&d.location()));
         items.push_str("</code>: ");
         items.push_str(&escape_text(&d.message));
+        let quoted = d
+            .source_line
+            .as_deref()
+            .and_then(|l| crate::diagnostic::snippet(l, d.line, d.col));
+        if let Some(quoted) = quoted {
+            items.push_str("<pre style=\"margin:.4em 0;color:#e6e6e6\">");
+            items.push_str(&escape_text(&quoted));
+            items.push_str("</pre>");
+        }
         if let Some(hint) = &d.hint {
             items.push_str("<br><span style=\"color:#c8e1ff\">help: ");
             items.push_str(&escape_text(hint).replace('\n', "<br>"));
@@ -427,16 +436,22 @@ mod tests {
 
     #[test]
     fn overlay_lists_escaped_problems_over_the_last_good_page() {
-        let d = Diagnostic::new("content/a.md", 3, 7, "bad <b>yaml</b>").with_hint("fix & save");
+        let mut d =
+            Diagnostic::new("content/a.md", 3, 8, "bad <b>yaml</b>").with_hint("fix & save");
+        d.source_line = Some("title: <b>x</b>".into());
         let s = snapshot(&[("index.html", "<body>home</body>")], vec![d]);
         let a = answer(&s, "/", None, "");
         let html = body(&a);
         assert_eq!(a.status, 200);
         assert!(
-            html.contains("content/a.md:3:7</code>: bad &lt;b&gt;yaml&lt;/b&gt;"),
+            html.contains("content/a.md:3:8</code>: bad &lt;b&gt;yaml&lt;/b&gt;"),
             "{html}"
         );
         assert!(html.contains("help: fix &amp; save"));
+        assert!(
+            html.contains("3 | title: &lt;b&gt;x&lt;/b&gt;\n  |        ^^^^^^^^</pre>"),
+            "the offending line, escaped, with a caret under the value: {html}"
+        );
         assert!(html.starts_with("<body>home<div id=\"bundel-error-overlay\""));
     }
 }

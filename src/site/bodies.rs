@@ -167,7 +167,7 @@ pub(super) fn render_markdown(
     // A factsheet template's warning would otherwise be repeated for every generated page.
     warnings.sort();
     warnings.dedup();
-    print_warnings(warnings);
+    print_warnings(&inputs.site_dir, warnings);
 
     // Cross-references, now that every figure has its number.
     let xref_errors: Vec<Vec<Diagnostic>> = pages

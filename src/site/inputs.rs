@@ -16,6 +16,8 @@ use crate::url::slash;
 
 /// Everything read from disk, before rendering.
 pub(super) struct Inputs {
+    /// The site folder, where the file names of diagnostics start.
+    pub(super) site_dir: PathBuf,
     pub(super) config: SiteConfig,
     pub(super) theme: Theme,
     pub(super) content: Content,
@@ -42,6 +44,7 @@ pub(super) fn read(site_dir: &Path, preloaded: Option<Content>) -> Result<Inputs
     let data = data.map_err(|e| errors.extend(e)).ok();
     errors.into_result()?;
     Ok(Inputs {
+        site_dir: site_dir.to_path_buf(),
         config,
         theme: theme.expect("no errors"),
         content: content.expect("no errors"),

@@ -162,6 +162,17 @@ fn render_site_from(
     only: Option<&BTreeSet<PageId>>,
     pdf_engine: Option<&pdf::Engine>,
 ) -> Result<(usize, usize), Diagnostics> {
+    render_steps(site_dir, sink, content, only, pdf_engine).map_err(|e| e.quote_sources(site_dir))
+}
+
+/// The steps of a build, in order.
+fn render_steps(
+    site_dir: &Path,
+    sink: &Sink,
+    content: Option<Content>,
+    only: Option<&BTreeSet<PageId>>,
+    pdf_engine: Option<&pdf::Engine>,
+) -> Result<(usize, usize), Diagnostics> {
     let mut timer = Timer::new();
     let mut inputs = inputs::read(site_dir, content)?;
     inputs::generate_pages(site_dir, &mut inputs)?;
@@ -214,8 +225,8 @@ fn render_site_from(
     };
     files += pages::render_pages(&cx, &mut templates)?;
     Diagnostics::from(images.errors()).take_result()?;
-    print_warnings(images.warnings());
-    print_warnings(inputs::warnings(site_dir, &inputs));
+    print_warnings(site_dir, images.warnings());
+    print_warnings(site_dir, inputs::warnings(site_dir, &inputs));
     // Cache files unused by a partial render may still be needed by the rest of the site.
     files += images
         .write(sink, only.is_none())
@@ -285,13 +296,12 @@ impl Timer {
     }
 }
 
-/// Problems that do not stop the build, on the terminal.
-pub(super) fn print_warnings(warnings: impl IntoIterator<Item = Diagnostic>) {
+/// Problems that do not stop the build, on the terminal, with the lines they are about.
+pub(super) fn print_warnings(site_dir: &Path, warnings: impl IntoIterator<Item = Diagnostic>) {
+    let mut warnings: Vec<Diagnostic> = warnings.into_iter().map(Diagnostic::warning).collect();
+    crate::diagnostic::quote_sources(&mut warnings, site_dir);
     for w in warnings {
-        match &w.hint {
-            Some(hint) => eprintln!("{}: warning: {}\n  help: {hint}", w.location(), w.message),
-            None => eprintln!("{}: warning: {}", w.location(), w.message),
-        }
+        eprintln!("{w}");
     }
 }
 
