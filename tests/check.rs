@@ -393,3 +393,29 @@ fn messages_name_the_users_setting_and_come_all_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn a_data_problem_is_reported_once_with_its_line() {
+    let s = Site::new();
+    s.write(
+        "data/kapot.csv",
+        "regio;aantal\nAchterhoek;12\nTwente;twaalf\nSalland;14\n",
+    );
+    s.write("data/ongebruikt.csv", "regio;aantal\nA;1;2\n");
+    s.write(
+        "content/a.md",
+        "---\ntitle: A\n---\n```table\ndata: kapot\ntitle: T\n```\n",
+    );
+    let (ok, _, err) = check(&s, &[]);
+    assert!(!ok);
+    assert_eq!(
+        err.matches("data/kapot.csv:3:8: error:").count(),
+        1,
+        "the build and the data check find it; it is said once: {err}"
+    );
+    assert!(err.contains("3 | Twente;twaalf\n"), "{err}");
+    assert!(
+        err.contains("data/ongebruikt.csv:2:"),
+        "check reads the data files no page uses: {err}"
+    );
+}

@@ -92,44 +92,40 @@ pub fn run(options: &Options) -> Report {
     let site_dir = options.site_dir.as_path();
     let mut report = Report::default();
     let mut problems = Vec::new();
-    // The content is loaded separately from the build: the front matter checks still run when
-    // a later stage (a template) fails, and its pages map generated files back to sources.
     // Every data file is read, also those no page uses yet (the build skips them).
     let data = DataStore::load(site_dir);
     if let Err(errors) = &data {
         problems.extend(errors.iter().cloned());
     }
-    let content = content::load(site_dir).map(|mut c| {
-        // The build adds pages generated from data and moves hand-written commentary into
-        // them; the map from generated files back to sources needs the same pages.
-        if let (Ok(data), Ok(config)) = (&data, SiteConfig::load(site_dir)) {
-            let _ = generate::apply(&mut c, data, site_dir, config.lang());
+    match site::build_site_in_memory(site_dir) {
+        Ok(built) => {
+            report.pages = built.report.pages;
+            problems.extend(front::check(&built.content));
+            problems.extend(check_site(
+                options,
+                &mut report,
+                &built.content,
+                &built.config,
+                Some(&built.theme),
+                &built.files,
+            ));
         }
-        c
-    });
-    if let Ok(c) = &content {
-        problems.extend(front::check(c));
-    }
-    match site::build_in_memory(site_dir) {
-        Err(errors) => problems.extend(errors.0),
-        Ok((built, files)) => {
-            report.pages = built.pages;
-            if let (Ok(content), Ok(config)) = (&content, SiteConfig::load(site_dir)) {
-                let theme = Theme::load(site_dir, &config).ok();
-                problems.extend(check_site(
-                    options,
-                    &mut report,
-                    content,
-                    &config,
-                    theme.as_ref(),
-                    &files,
-                ));
+        Err(errors) => {
+            problems.extend(errors.0);
+            // The front matter checks still run when a later stage (a template) failed, on
+            // the pages as the build would make them (generated pages included).
+            if let Ok(mut content) = content::load(site_dir) {
+                if let (Ok(data), Ok(config)) = (&data, SiteConfig::load(site_dir)) {
+                    let _ = generate::apply(&mut content, data, site_dir, config.lang());
+                }
+                problems.extend(front::check(&content));
             }
         }
     }
+    // Quoted first: the build's problems come quoted, and one found twice is said once.
+    crate::diagnostic::quote_sources(&mut problems, site_dir);
     problems.sort();
     problems.dedup();
-    crate::diagnostic::quote_sources(&mut problems, site_dir);
     report.problems = problems;
     report
 }

@@ -35,7 +35,7 @@ use crate::images::Images;
 use crate::output::{Sink, Staging, Target};
 use crate::pdf;
 use crate::search;
-use crate::templates::Templates;
+use crate::templates::{Templates, Theme};
 use documents::Document;
 use inputs::Inputs;
 use links::LinkIndex;
@@ -90,13 +90,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Diagnostic::file(&output_dir, format!("cannot create the output folder: {e}"))
             .with_hint("check that the folder is writable, or choose another with --output")
     })?;
-    let files = render_site_from(
+    let (inputs, files) = render_site_from(
         site_dir,
         &Sink::new(Target::Disk(&staging)),
         None,
         None,
         engine.as_ref(),
     )?;
+    let files = (inputs.content.pages.len(), files);
     let warning = staging
         .commit()
         .map_err(|(message, hint)| Diagnostic::file(&output_dir, message).with_hint(hint))?;
@@ -105,16 +106,44 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(report)
 }
 
+/// A site built into memory, with what it was built from, for the checks that read the
+/// generated pages without loading the site a second time.
+pub struct BuiltSite {
+    pub report: BuildReport,
+    /// Site path (`nieuws/a/index.html`) -> file contents.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The pages as the build rendered them, generated pages included.
+    pub content: Content,
+    pub config: SiteConfig,
+    pub theme: Theme,
+}
+
+/// Builds the site into memory; see [`BuiltSite`].
+pub fn build_site_in_memory(site_dir: &Path) -> Result<BuiltSite, Diagnostics> {
+    let start = Instant::now();
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let (inputs, count) = render_site_from(
+        site_dir,
+        &Sink::new(Target::Memory(&files)),
+        None,
+        None,
+        None,
+    )?;
+    Ok(BuiltSite {
+        report: report((inputs.content.pages.len(), count), start, PathBuf::new()),
+        files: files.into_inner().expect("output map"),
+        content: inputs.content,
+        config: inputs.config,
+        theme: inputs.theme,
+    })
+}
+
 /// Builds the site into memory: site path (`nieuws/a/index.html`) -> file contents.
-/// Used by `serve` and by the checks that read the generated pages.
+/// Used by `serve`.
 pub fn build_in_memory(
     site_dir: &Path,
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
-    let start = Instant::now();
-    let files = std::sync::Mutex::new(BTreeMap::new());
-    let counts = render_site(site_dir, &Sink::new(Target::Memory(&files)))?;
-    let files = files.into_inner().expect("output map");
-    Ok((report(counts, start, PathBuf::new()), files))
+    build_site_in_memory(site_dir).map(|b| (b.report, b.files))
 }
 
 /// For `serve`: like [`build_in_memory`], from content already loaded (and possibly patched).
@@ -129,7 +158,7 @@ pub fn render_in_memory(
 ) -> Result<(BuildReport, BTreeMap<String, Vec<u8>>), Diagnostics> {
     let start = Instant::now();
     let files = std::sync::Mutex::new(BTreeMap::new());
-    let counts = render_site_from(
+    let (inputs, count) = render_site_from(
         site_dir,
         &Sink::new(Target::Memory(&files)),
         Some(content),
@@ -137,7 +166,10 @@ pub fn render_in_memory(
         None,
     )?;
     let files = files.into_inner().expect("output map");
-    Ok((report(counts, start, PathBuf::new()), files))
+    Ok((
+        report((inputs.content.pages.len(), count), start, PathBuf::new()),
+        files,
+    ))
 }
 
 fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildReport {
@@ -150,29 +182,26 @@ fn report(counts: (usize, usize), start: Instant, output_dir: PathBuf) -> BuildR
     }
 }
 
-/// Runs every stage and hands each output file to `sink`. Returns (pages, files).
-fn render_site(site_dir: &Path, sink: &Sink) -> Result<(usize, usize), Diagnostics> {
-    render_site_from(site_dir, sink, None, None, None)
-}
-
+/// Runs every stage and hands each output file to `sink`.
 fn render_site_from(
     site_dir: &Path,
     sink: &Sink,
     content: Option<Content>,
     only: Option<&BTreeSet<PageId>>,
     pdf_engine: Option<&pdf::Engine>,
-) -> Result<(usize, usize), Diagnostics> {
+) -> Result<(Inputs, usize), Diagnostics> {
     render_steps(site_dir, sink, content, only, pdf_engine).map_err(|e| e.quote_sources(site_dir))
 }
 
-/// The steps of a build, in order.
+/// The steps of a build, in order. Returns what the site was built from, and the number of
+/// files written.
 fn render_steps(
     site_dir: &Path,
     sink: &Sink,
     content: Option<Content>,
     only: Option<&BTreeSet<PageId>>,
     pdf_engine: Option<&pdf::Engine>,
-) -> Result<(usize, usize), Diagnostics> {
+) -> Result<(Inputs, usize), Diagnostics> {
     let mut timer = Timer::new();
     let mut inputs = inputs::read(site_dir, content)?;
     inputs::generate_pages(site_dir, &mut inputs)?;
@@ -240,7 +269,7 @@ fn render_steps(
         files += write_search_index(indexer, sink)?;
         timer.lap("search index");
     }
-    Ok((inputs.content.pages.len(), files))
+    Ok((inputs, files))
 }
 
 /// The search index is made only for a whole site on disk (`bundel build`): `serve` and

@@ -8,8 +8,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::bodies::RenderedPage;
-use super::context::PdfView;
-use super::context::{self, page_summary, PageView};
+use super::context::{self, page_summary, PageView, PdfView};
 use super::documents::Document;
 use super::feeds::{self, feed_specs, FeedOwner};
 use super::inputs::Inputs;

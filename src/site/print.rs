@@ -6,8 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use tera::Value;
 
-use super::context::PageView;
-use super::context::PdfView;
+use super::context::{PageView, PdfView};
 use super::documents;
 use super::links::{relativize, root_for, ROOT};
 use super::pages::{PageRenderer, RenderCx};

@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use super::context::PdfView;
-use super::context::{self, section_view};
+use super::context::{self, section_view, PdfView};
 use super::documents::{self, Document};
 use super::links::ROOT;
 use super::pages::RenderCx;
