@@ -251,6 +251,8 @@ fn render_steps(
         pdf_engine,
         images: &images,
         indexer: indexer.as_ref(),
+        base_url: inputs.config.base_url(),
+        taxonomies: inputs.config.taxonomies(),
     };
     files += pages::render_pages(&cx, &mut templates)?;
     Diagnostics::from(images.errors()).take_result()?;

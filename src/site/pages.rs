@@ -41,6 +41,9 @@ pub(super) struct RenderCx<'a> {
     pub(super) pdf_engine: Option<&'a pdf::Engine>,
     pub(super) images: &'a Images,
     pub(super) indexer: Option<&'a search::Indexer>,
+    /// `base_url` of the site, and its taxonomies: the same for every page, worked out once.
+    pub(super) base_url: String,
+    pub(super) taxonomies: Vec<crate::config::Taxonomy>,
 }
 
 impl RenderCx<'_> {
@@ -53,9 +56,9 @@ impl RenderCx<'_> {
         page_summary(
             page,
             &self.inputs.content,
-            &self.inputs.config.base_url(),
+            &self.base_url,
             self.site_dir,
-            &self.inputs.config.taxonomies(),
+            &self.taxonomies,
             self.images,
         )
     }
@@ -297,7 +300,7 @@ impl<'a> PageRenderer<'a> {
         if !self.templates.has(&template) {
             return Ok(false);
         }
-        let base_url = cx.inputs.config.base_url();
+        let base_url = &cx.base_url;
         let mut ctx = self.views.shared.clone();
         let view = self.listing_view(l);
         ctx.insert(
@@ -442,7 +445,7 @@ impl<'a> PageRenderer<'a> {
         kind: &'static str,
         errors: &mut Diagnostics,
     ) -> Option<String> {
-        let base_url = self.cx.inputs.config.base_url();
+        let base_url = &self.cx.base_url;
         let mut ctx = self.views.shared.clone();
         ctx.insert(
             "page",

@@ -225,10 +225,9 @@ pub(super) fn factsheet_pdfs(
 
 /// PDFs link to the site's pages by web address, when the site has one.
 fn online(cx: &RenderCx, dir: &Path) -> Option<pdf::Online> {
-    let base_url = cx.inputs.config.base_url();
-    base_url.contains("://").then(|| pdf::Online {
+    cx.base_url.contains("://").then(|| pdf::Online {
         root: dir.to_path_buf(),
-        base_url,
+        base_url: cx.base_url.clone(),
     })
 }
 
